@@ -1,0 +1,169 @@
+// Package query is ghstore's SQL dialect (../shared/DESIGN.md §4): it parses a statement with
+// github.com/xwb1989/sqlparser into a validated Statement, binds its placeholders into a Plan, and
+// evaluates the plan's expressions over JSON documents with gjson and sjson.
+//
+// It does no I/O and knows nothing of GitHub: a Plan says what to fetch (point lookups by id, or a
+// scan) and how to filter, group, order, limit and project what it is given, and what to write.
+//
+// Invariants:
+//   - Parse never panics and never lets MySQL's executable comments (/*! … */) through; every
+//     construct outside the dialect is an error naming it and its position.
+//   - A bound argument is only ever a value: no argument can change the statement.
+//   - JSON keeps its key order and its raw numbers (2^53+1 stays exact).
+package query
+
+import (
+	"iter"
+	"time"
+)
+
+// Kind is a statement's kind.
+type Kind int
+
+const (
+	Select Kind = iota + 1
+	Insert
+	Update
+	Delete
+)
+
+// Table is one of the two tables.
+type Table string
+
+const (
+	Objects Table = "objects"
+	History Table = "history"
+)
+
+// Statement is a parsed, validated statement whose placeholders are not yet bound. It is safe
+// for concurrent use: prepare once, Bind many times.
+type Statement struct {
+	impl *statement
+}
+
+// Parse parses one statement (an optional trailing ';' is allowed). Placeholders may be `?`,
+// `:name` or `$N` (rewritten before parsing, outside string literals).
+func Parse(sql string) (*Statement, error) { panic("query: not implemented") }
+
+// Kind, Table and Explain describe the statement.
+func (s *Statement) Kind() Kind    { panic("query: not implemented") }
+func (s *Statement) Table() Table  { panic("query: not implemented") }
+func (s *Statement) Explain() bool { panic("query: not implemented") }
+
+// NumInput is the number of placeholders to bind (a `:name` or `$N` used twice counts once).
+func (s *Statement) NumInput() int { panic("query: not implemented") }
+
+// Arg is one bound value: by position (Ordinal, from 1) or by Name (for `:name`), as
+// database/sql/driver.NamedValue carries it. Value is nil, int64, float64, bool, string, []byte,
+// time.Time or json.RawMessage ([]byte that is JSON text).
+type Arg struct {
+	Name    string
+	Ordinal int
+	Value   any
+}
+
+// Bind binds args and returns a Plan. A wrong count or an unknown name is an error.
+func (s *Statement) Bind(args []Arg) (*Plan, error) { panic("query: not implemented") }
+
+// Plan is a bound statement, ready to run. It is not safe for concurrent use.
+type Plan struct {
+	impl *plan
+}
+
+// Kind, Table and Explain describe the plan's statement.
+func (p *Plan) Kind() Kind    { panic("query: not implemented") }
+func (p *Plan) Table() Table  { panic("query: not implemented") }
+func (p *Plan) Explain() bool { panic("query: not implemented") }
+
+// Access is what a statement needs fetched.
+type Access struct {
+	// IDs are point lookups, deduplicated case-insensitively, in order of first appearance
+	// (`id = x`, `id IN (…)`, and OR of those). Empty with Scan.
+	IDs []string
+	// Scan: every object must be read and the predicate evaluated locally.
+	Scan bool
+}
+
+// Requests is the number of requests the access costs for a store of m objects, open of which
+// are open (their pending comments are listed): len(IDs) for point lookups (or the scan when that
+// is cheaper), ceil(m/100)+open for a scan.
+func (a Access) Requests(m, open int) int { panic("query: not implemented") }
+
+// String names the access path, e.g. "point lookup of 2 ids" or "scan".
+func (a Access) String() string { panic("query: not implemented") }
+
+// Access says what to fetch for SELECT, UPDATE and DELETE. For INSERT … ON DUPLICATE KEY UPDATE
+// it lists the offered ids.
+func (p *Plan) Access() Access { panic("query: not implemented") }
+
+// Column is one result column: its name (the alias, else the expression as written) and its
+// database type name: "TEXT", "JSON", "INTEGER", "REAL", "BOOLEAN", "TIMESTAMP", or "" when the
+// type depends on the data.
+type Column struct {
+	Name string
+	Type string
+}
+
+// Columns are a SELECT's result columns.
+func (p *Plan) Columns() []Column { panic("query: not implemented") }
+
+// Record is one row of a table before filtering and projection. Objects fill ID, Data, Issue,
+// Version, Pending, CreatedAt, UpdatedAt; history rows fill ID, Seq, Kind, Data (the patch),
+// Author, Trusted, Processed, CreatedAt, CommentID.
+type Record struct {
+	ID        string
+	Data      []byte // JSON text
+	Issue     int64
+	Version   int64
+	Pending   int64
+	CreatedAt time.Time
+	UpdatedAt time.Time
+
+	Seq       int64
+	Kind      string
+	Author    string
+	Trusted   bool
+	Processed bool
+	CommentID int64
+}
+
+// Select runs a SELECT over records: WHERE, GROUP BY and aggregates, ORDER BY, OFFSET/LIMIT,
+// then projection. Each result row holds Go values of DESIGN.md §4's types: nil, int64, float64,
+// bool, string, []byte (JSON text) and time.Time. Without ORDER BY or aggregates it streams:
+// it pulls a record only when the next row is wanted and stops pulling once LIMIT is met.
+func (p *Plan) Select(records iter.Seq2[*Record, error]) iter.Seq2[[]any, error] {
+	panic("query: not implemented")
+}
+
+// Match reports whether rec satisfies the WHERE clause (true when there is none).
+func (p *Plan) Match(rec *Record) (bool, error) { panic("query: not implemented") }
+
+// Assign computes rec's new data under UPDATE's SET list. The result is a JSON object that keeps
+// rec.Data's key order.
+func (p *Plan) Assign(rec *Record) ([]byte, error) { panic("query: not implemented") }
+
+// Row is one row an INSERT offers.
+type Row struct {
+	ID   string
+	Data []byte // a JSON object
+}
+
+// Rows are INSERT's rows, in order. Columns other than id/data build Data (a dotted name nests).
+func (p *Plan) Rows() ([]Row, error) { panic("query: not implemented") }
+
+// Upsert reports whether the INSERT has ON DUPLICATE KEY UPDATE.
+func (p *Plan) Upsert() bool { panic("query: not implemented") }
+
+// AssignDuplicate computes the new data of an existing object under ON DUPLICATE KEY UPDATE,
+// VALUES(col) naming the offered row.
+func (p *Plan) AssignDuplicate(existing *Record, offered Row) ([]byte, error) {
+	panic("query: not implemented")
+}
+
+// ExplainRows describes the plan for EXPLAIN, for a store of m objects of which open are open.
+func (p *Plan) ExplainRows(m, open int) (columns []string, rows [][]any) {
+	panic("query: not implemented")
+}
+
+type statement struct{}
+type plan struct{}

@@ -1,0 +1,162 @@
+// Package store keeps JSON objects in the Issues of a GitHub repository, in the on-GitHub format of
+// the Python package gh-store 0.10.x, so both can work on one repository.
+//
+// One object is one issue labelled `gh-store`, `stored-object` and `UID:<id>`; its body is the
+// current state and its comments are the log (see ../shared/DESIGN.md §2 and §3).
+//
+// Invariants:
+//   - The log is the truth: state = initial state, then each trusted update in (created_at,
+//     comment id) order. A closed issue's body is that fold; an open one's is read by folding.
+//   - Nothing an untrusted author writes (issue, comment or reaction) changes any object.
+//   - Bad input (id, data, size) is refused before any request is sent.
+//   - A write that may have reached GitHub is checked before it is retried, so no object or update
+//     is ever duplicated.
+//
+// Store never knows about SQL.
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"iter"
+	"time"
+
+	"github.com/google/go-github/v66/github"
+
+	"github.com/ghstore/ghstore/internal/clock"
+)
+
+// Object is one stored object as read.
+type Object struct {
+	ID        string          // as created (ids compare case-insensitively)
+	Data      json.RawMessage // the current state: a JSON object
+	Issue     int             // the issue number
+	Version   int             // 1 + trusted updates that Data reflects
+	Pending   int             // trusted updates not yet in the issue body
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Entry is one row of an object's log (History).
+type Entry struct {
+	ID        string // the object id
+	Seq       int    // from 1; the initial state is 1
+	Kind      string // "initial_state", "update" or "replace"
+	Data      json.RawMessage
+	Author    string
+	Trusted   bool
+	Processed bool
+	CreatedAt time.Time
+	CommentID int64
+}
+
+// Options configure a Store.
+type Options struct {
+	Owner, Repo string
+	// Client sends every request; its transport carries auth, caching, retries and pacing.
+	Client *github.Client
+	// Trusted are logins trusted besides OWNER/MEMBER/COLLABORATOR and the token's own login.
+	Trusted []string
+	// Async makes updates a comment + reopen (gh-store's Actions model) instead of processing
+	// them before returning.
+	Async bool
+	// Clock stamps envelopes. Default clock.Real{}.
+	Clock clock.Clock
+	// Concurrency bounds requests in flight for multi-object work. 0 means 8.
+	Concurrency int
+	// Login, when set, is the token's login and GET /user is not sent.
+	Login string
+}
+
+// ListOptions narrow List.
+type ListOptions struct {
+	Since time.Time // only objects updated at or after Since (zero: all)
+	Limit int       // stop after this many objects (0: all)
+}
+
+// Store is an object store on one repository. It is safe for concurrent use.
+type Store struct {
+	impl *storeImpl
+}
+
+// New checks opts and makes a Store. It sends no request.
+func New(opts Options) (*Store, error) { panic("store: not implemented") }
+
+// Get reads one object. ErrNotFound when there is none.
+func (s *Store) Get(ctx context.Context, id string) (*Object, error) { panic("store: not implemented") }
+
+// GetMany reads several objects concurrently; ids with no object are left out; the result keeps
+// the order of ids.
+func (s *Store) GetMany(ctx context.Context, ids []string) ([]*Object, error) {
+	panic("store: not implemented")
+}
+
+// Create stores a new object. ErrDuplicateKey when a live object has that id.
+func (s *Store) Create(ctx context.Context, id string, data json.RawMessage) (*Object, error) {
+	panic("store: not implemented")
+}
+
+// Update deep-merges patch into the object (gh-store's merge: objects recurse; arrays, scalars
+// and null replace).
+func (s *Store) Update(ctx context.Context, id string, patch json.RawMessage) (*Object, error) {
+	panic("store: not implemented")
+}
+
+// Replace makes data the object's whole state.
+func (s *Store) Replace(ctx context.Context, id string, data json.RawMessage) (*Object, error) {
+	panic("store: not implemented")
+}
+
+// Put writes the change from base (an object just read) to data without reading it again: the
+// smallest deep-merge patch, or a replace when a key is removed. changed is false (and nothing is
+// sent) when data equals base.Data.
+func (s *Store) Put(ctx context.Context, base *Object, data json.RawMessage) (obj *Object, changed bool, err error) {
+	panic("store: not implemented")
+}
+
+// Upsert creates the object or replaces its state.
+func (s *Store) Upsert(ctx context.Context, id string, data json.RawMessage) (obj *Object, created bool, err error) {
+	panic("store: not implemented")
+}
+
+// Delete archives the object (soft delete). ErrNotFound when there is none.
+func (s *Store) Delete(ctx context.Context, id string) error { panic("store: not implemented") }
+
+// DeleteObject archives an object just read, without reading it again.
+func (s *Store) DeleteObject(ctx context.Context, base *Object) error {
+	panic("store: not implemented")
+}
+
+// List pages through every live object (100 a page, never through the search API).
+func (s *Store) List(ctx context.Context, opts ListOptions) iter.Seq2[*Object, error] {
+	panic("store: not implemented")
+}
+
+// History returns the object's log, the initial state first.
+func (s *Store) History(ctx context.Context, id string) ([]Entry, error) {
+	panic("store: not implemented")
+}
+
+// Process materialises the pending updates of one issue: fold, PATCH body + close, +1 each newly
+// applied comment.
+func (s *Store) Process(ctx context.Context, issue int) (*Object, error) {
+	panic("store: not implemented")
+}
+
+// ProcessAll processes every open object; it returns how many it processed.
+func (s *Store) ProcessAll(ctx context.Context) (int, error) { panic("store: not implemented") }
+
+// Snapshot writes gh-store's snapshot JSON of every live object to w.
+func (s *Store) Snapshot(ctx context.Context, w io.Writer) error { panic("store: not implemented") }
+
+// UpdateSnapshot brings the snapshot file at path up to date, reading only what changed since
+// its snapshot_time.
+func (s *Store) UpdateSnapshot(ctx context.Context, path string) error {
+	panic("store: not implemented")
+}
+
+// Login returns the token's login (GET /user once; see DESIGN.md §3 for the Actions fallback).
+func (s *Store) Login(ctx context.Context) (string, error) { panic("store: not implemented") }
+
+type storeImpl struct{}
