@@ -1,19 +1,28 @@
 // Package transport is the client side of ghstore's HTTP: the http.RoundTripper that go-github's
 // client is built on. From the outside in, a request passes through:
 //
-//	counting → ETag cache → write pacing → retries → rate-limit waits → auth → base transport
+//	ETag cache → write pacing → retries → rate-limit waits → auth → counting → base transport
+//
+// Counting sits next to the base so that Stats.Requests is what really went out, retries and
+// re-sends after a wait included; retries and waits are counted by the layers that make them.
 //
 // Invariants:
 //   - A GET is revalidated every time (If-None-Match); a 304 is answered from the cache as a 200
-//     with the cached body, so go-github never sees a 304. Entries are keyed by URL and identity.
-//   - Only safe requests (GET, HEAD) are retried on connection errors and 502/503/504; a write is
-//     never retried blindly, because it may have been applied (the caller checks first).
+//     with the cached body (a fresh reader each time), so go-github never sees a 304. Entries are
+//     keyed by URL, Accept and identity (a hash of the Authorization the request is sent with,
+//     never the token itself). Only 200 answers with an ETag are kept; the cache is bounded in
+//     bytes and evicts the least recently used entry.
+//   - Only safe requests (GET, HEAD) are retried on connection errors and 502/503/504, with
+//     exponential backoff and full jitter; a write is never retried blindly, because it may have
+//     been applied (the caller checks first).
 //   - A 403/429 secondary limit or a spent primary budget waits until it may go on when that fits
-//     the context's deadline, else fails at once with *RateLimitError carrying the reset time. The
-//     limited request was not applied, so it is re-sent after the wait, writes included.
+//     the context's deadline (and at most MaxRateLimitWait), else fails at once with
+//     *RateLimitError carrying the reset time. The limited request was not applied, so it is
+//     re-sent after the wait, writes included (their body comes from GetBody).
 //   - Content-creating requests (POST, PATCH, PUT, DELETE) are paced with sliding windows so that
 //     no 60 s hold more than WritesPerMinute and no hour more than WritesPerHour.
-//   - Every wait goes through the Clock; the token never appears in an error.
+//   - Every wait goes through the Clock and honours the request's context; the token never
+//     appears in an error.
 package transport
 
 import (
@@ -43,7 +52,13 @@ type Options struct {
 	WritesPerMinute, WritesPerHour int
 	// NoCache turns the ETag cache off.
 	NoCache bool
+	// CacheBytes bounds the ETag cache's memory (bodies, headers and keys). 0 means
+	// DefaultCacheBytes.
+	CacheBytes int64
 }
+
+// DefaultCacheBytes is the ETag cache's bound when Options.CacheBytes is 0.
+const DefaultCacheBytes = 32 << 20
 
 // Stats are a Transport's counters since it was made.
 type Stats struct {
@@ -82,17 +97,65 @@ type Transport struct {
 	impl *transport
 }
 
+// transport holds the assembled layers and what they share.
+type transport struct {
+	outer http.RoundTripper // the ETag cache (or the pacer when the cache is off)
+	stats *counters
+	token oauth2.TokenSource // reusing source shared by auth and identity; nil when anonymous
+}
+
 // New builds a Transport.
-func New(opts Options) *Transport { panic("transport: not implemented") }
+func New(opts Options) *Transport {
+	base := opts.Base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	clk := opts.Clock
+	if clk == nil {
+		clk = clock.Real{}
+	}
+	jitter := opts.Jitter
+	if jitter == nil {
+		jitter = rand.Float64
+	}
+	maxRetries := opts.MaxRetries
+	switch {
+	case maxRetries == 0:
+		maxRetries = DefaultMaxRetries
+	case maxRetries < 0:
+		maxRetries = 0
+	}
+	cacheBytes := opts.CacheBytes
+	if cacheBytes <= 0 {
+		cacheBytes = DefaultCacheBytes
+	}
+
+	stats := &counters{}
+	w := &waiter{clock: clk, stats: stats}
+	var token oauth2.TokenSource
+	if opts.Token != nil {
+		token = oauth2.ReuseTokenSource(nil, opts.Token)
+	}
+
+	var rt http.RoundTripper = &counting{base: base, stats: stats}
+	rt = authenticate(rt, token)
+	rt = &rateLimitWaiter{next: rt, clock: clk, wait: w}
+	rt = &retrier{next: rt, max: maxRetries, jitter: jitter, clock: clk, stats: stats}
+	rt = &writePacer{next: rt, windows: newSlidingWindows(opts.WritesPerMinute, opts.WritesPerHour), clock: clk, wait: w}
+	if !opts.NoCache {
+		rt = &etagCache{next: rt, entries: newLRU(cacheBytes), identity: identityOf(token)}
+	}
+	return &Transport{impl: &transport{outer: rt, stats: stats, token: token}}
+}
 
 // RoundTrip sends one request through the layers.
 func (t *Transport) RoundTrip(r *http.Request) (*http.Response, error) {
-	panic("transport: not implemented")
+	resp, err := t.impl.outer.RoundTrip(r)
+	if err != nil {
+		return nil, redact(err, t.impl.token)
+	}
+	return resp, nil
 }
 
 // Stats returns the counters.
-func (t *Transport) Stats() Stats { panic("transport: not implemented") }
-
-type transport struct{}
-
-var _ = rand.Float64
+func (t *Transport) Stats() Stats { return t.impl.stats.snapshot() }
