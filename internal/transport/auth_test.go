@@ -59,7 +59,6 @@ func TestConnectionErrorDoesNotLeakToken(t *testing.T) {
 	}
 }
 
-
 func TestErrorsNeverShowTheToken(t *testing.T) {
 	// A base whose error repeats what it was sent (a badly behaved proxy, say).
 	base := funcBase(func(r *http.Request) (*http.Response, error) {
