@@ -1,10 +1,20 @@
 package driver
 
 import (
+	"fmt"
+	"net"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
 // Config is a parsed DSN: `[local:]owner/repo[?key=value&…]` (DESIGN.md §5).
+//
+// A Config from ParseDSN or NewConfig has every default filled in; FormatDSN writes only what
+// differs from those defaults, so ParseDSN(cfg.FormatDSN()) gives back an equal Config (but for
+// the token, which FormatDSN never writes).
 type Config struct {
 	Local bool   // the embedded backend
 	Dir   string // with Local: the on-disk directory; "" for memory
@@ -26,13 +36,354 @@ type Config struct {
 	Concurrency     int // requests in flight for multi-object work; default 8
 }
 
+// Defaults of the DSN keys (DESIGN.md §5 and §6).
+const (
+	DefaultApply           = "inline"
+	DefaultCache           = "etag"
+	DefaultMaxRetries      = 4
+	DefaultWritesPerMinute = 80
+	DefaultWritesPerHour   = 500
+	DefaultConcurrency     = 8
+	// DefaultBaseURL is GitHub's REST API, used when base_url is not given.
+	DefaultBaseURL = "https://api.github.com/"
+)
+
+// localPrefix marks the embedded backend.
+const localPrefix = "local:"
+
+// NewConfig returns a Config for owner/repo with every default set, as ParseDSN would give for
+// the DSN "owner/repo" (or "local:owner/repo" when local is true). It does not validate names.
+func NewConfig(owner, repo string, local bool) *Config {
+	cfg := &Config{
+		Local:       local,
+		Owner:       owner,
+		Repo:        repo,
+		Apply:       DefaultApply,
+		Cache:       DefaultCache,
+		MaxRetries:  DefaultMaxRetries,
+		Concurrency: DefaultConcurrency,
+	}
+	if !local {
+		// The embedded backend has no secondary rate limit to stay under, so it paces nothing.
+		cfg.WritesPerMinute = DefaultWritesPerMinute
+		cfg.WritesPerHour = DefaultWritesPerHour
+	}
+	return cfg
+}
+
+// dsnKeys are the keys a DSN may carry, in the order FormatDSN writes them.
+var dsnKeys = []string{
+	"token", "base_url", "insecure", "dir", "apply", "cache", "trusted", "timeout",
+	"max_retries", "writes_per_minute", "writes_per_hour", "concurrency",
+}
+
 // ParseDSN parses a DSN into a Config. Unknown keys, bad values and a repo that is not
 // owner/repo are errors that say which and why.
-func ParseDSN(dsn string) (*Config, error) { panic("driver: not implemented") }
+//
+// ParseDSN reads no environment: a DSN without token= leaves Token empty, and NewConnector looks
+// up GITHUB_TOKEN and GH_TOKEN. That keeps ParseDSN a pure function of its input.
+func ParseDSN(dsn string) (*Config, error) {
+	rest, query, hasQuery := strings.Cut(dsn, "?")
+	local := false
+	if r, ok := strings.CutPrefix(rest, localPrefix); ok {
+		local, rest = true, r
+	}
+	owner, repo, ok := strings.Cut(rest, "/")
+	if !ok || strings.Contains(repo, "/") {
+		return nil, dsnErr("", "the repository must be owner/repo, as in \"acme/app-data\" (got %q)", rest)
+	}
+	if err := checkOwner(owner); err != nil {
+		return nil, err
+	}
+	if err := checkRepo(repo); err != nil {
+		return nil, err
+	}
+	cfg := NewConfig(owner, repo, local)
+	if !hasQuery || query == "" {
+		return cfg, nil
+	}
+	values, err := url.ParseQuery(query)
+	if err != nil {
+		// url's errors quote the offending text, which may hold the token: say only what is wrong.
+		return nil, dsnErr("", "the parameters after '?' are not key=value pairs joined by '&' (use %%-escapes for '&', '=', '%%', ';' and '+' in values)")
+	}
+	// Keys in a fixed order, so that the first error reported does not depend on map order.
+	keys := make([]string, 0, len(values))
+	for k := range values {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if !slices.Contains(dsnKeys, k) {
+			return nil, dsnErr(k, "unknown key (known: %s)", strings.Join(dsnKeys, ", "))
+		}
+		if len(values[k]) > 1 {
+			return nil, dsnErr(k, "given %d times; give it once", len(values[k]))
+		}
+	}
+	for _, k := range keys {
+		if err := cfg.set(k, values[k][0]); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Dir != "" && !cfg.Local {
+		return nil, dsnErr("dir", "only the embedded backend keeps a directory: write local:%s/%s?dir=…", cfg.Owner, cfg.Repo)
+	}
+	if cfg.BaseURL != "" && cfg.Local {
+		return nil, dsnErr("base_url", "local: is the embedded backend and sends no request to a server; drop local: to use base_url")
+	}
+	if err := cfg.checkBaseURL(); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// set applies one key's value.
+func (cfg *Config) set(key, value string) error {
+	switch key {
+	case "token":
+		if value == "" {
+			return dsnErr(key, "is empty; leave it out to use GITHUB_TOKEN or GH_TOKEN")
+		}
+		if strings.ContainsFunc(value, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+			// Never echo the value: it is a secret.
+			return dsnErr(key, "holds a space or control character")
+		}
+		cfg.Token = value
+	case "base_url":
+		if value == "" {
+			return dsnErr(key, "is empty; leave it out for %s", DefaultBaseURL)
+		}
+		cfg.BaseURL = value
+	case "insecure":
+		b, err := strconv.ParseBool(value)
+		if err != nil {
+			return dsnErr(key, "must be true or false (got %q)", value)
+		}
+		cfg.Insecure = b
+	case "dir":
+		if value == "" {
+			return dsnErr(key, "is empty; leave it out for an in-memory repository")
+		}
+		if strings.ContainsRune(value, 0) {
+			return dsnErr(key, "holds a NUL byte")
+		}
+		cfg.Dir = value
+	case "apply":
+		if value != "inline" && value != "async" {
+			return dsnErr(key, "must be inline or async (got %q)", value)
+		}
+		cfg.Apply = value
+	case "cache":
+		if value != "etag" && value != "none" && value != "mirror" {
+			return dsnErr(key, "must be etag, none or mirror (got %q)", value)
+		}
+		cfg.Cache = value
+	case "trusted":
+		cfg.Trusted = nil
+		if value == "" {
+			return nil
+		}
+		for login := range strings.SplitSeq(value, ",") {
+			if err := checkLogin(login); err != nil {
+				return dsnErr(key, "%q is not a GitHub login: %v", login, err)
+			}
+			cfg.Trusted = append(cfg.Trusted, login)
+		}
+	case "timeout":
+		d, err := time.ParseDuration(value)
+		if err != nil || d < 0 {
+			return dsnErr(key, "must be a Go duration ≥ 0 such as 30s or 2m (got %q)", value)
+		}
+		cfg.Timeout = d
+	case "max_retries", "writes_per_minute", "writes_per_hour", "concurrency":
+		n, err := strconv.Atoi(value)
+		if err != nil || n < 0 || n > 1_000_000 {
+			return dsnErr(key, "must be a whole number from 0 to 1000000 (got %q)", value)
+		}
+		switch key {
+		case "max_retries":
+			cfg.MaxRetries = n
+		case "writes_per_minute":
+			cfg.WritesPerMinute = n
+		case "writes_per_hour":
+			cfg.WritesPerHour = n
+		case "concurrency":
+			if n == 0 {
+				return dsnErr(key, "must be at least 1")
+			}
+			cfg.Concurrency = n
+		}
+	}
+	return nil
+}
+
+// checkBaseURL refuses what cannot be a REST API root, and plain HTTP off this machine unless
+// insecure=true: the token would travel in clear text.
+func (cfg *Config) checkBaseURL() error {
+	if cfg.BaseURL == "" {
+		return nil
+	}
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil {
+		return dsnErr("base_url", "is not a URL")
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return dsnErr("base_url", "must start with https:// (or http:// for a loopback server); got scheme %q", u.Scheme)
+	}
+	if u.User != nil {
+		return dsnErr("base_url", "must not carry user information; give the token with token= or GITHUB_TOKEN")
+	}
+	if u.Host == "" || u.Hostname() == "" {
+		return dsnErr("base_url", "has no host")
+	}
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		return dsnErr("base_url", "must not have a query or fragment")
+	}
+	if u.Scheme == "http" && !cfg.Insecure && !isLoopback(u.Hostname()) {
+		return dsnErr("base_url", "plain http:// to %q, which is not loopback, would send the token in clear text; use https:// or add insecure=true", u.Hostname())
+	}
+	return nil
+}
+
+// isLoopback reports whether host names this machine.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
 
 // FormatDSN formats cfg as a DSN that ParseDSN reads back to an equal Config. The token is
-// never included.
-func (cfg *Config) FormatDSN() string { panic("driver: not implemented") }
+// never included. Keys equal to their defaults are left out.
+func (cfg *Config) FormatDSN() string {
+	def := NewConfig(cfg.Owner, cfg.Repo, cfg.Local)
+	v := url.Values{}
+	if cfg.BaseURL != "" {
+		v.Set("base_url", cfg.BaseURL)
+	}
+	if cfg.Insecure {
+		v.Set("insecure", "true")
+	}
+	if cfg.Dir != "" {
+		v.Set("dir", cfg.Dir)
+	}
+	if cfg.Apply != "" && cfg.Apply != def.Apply {
+		v.Set("apply", cfg.Apply)
+	}
+	if cfg.Cache != "" && cfg.Cache != def.Cache {
+		v.Set("cache", cfg.Cache)
+	}
+	if len(cfg.Trusted) > 0 {
+		v.Set("trusted", strings.Join(cfg.Trusted, ","))
+	}
+	if cfg.Timeout != 0 {
+		v.Set("timeout", cfg.Timeout.String())
+	}
+	if cfg.MaxRetries != def.MaxRetries {
+		v.Set("max_retries", strconv.Itoa(cfg.MaxRetries))
+	}
+	if cfg.WritesPerMinute != def.WritesPerMinute {
+		v.Set("writes_per_minute", strconv.Itoa(cfg.WritesPerMinute))
+	}
+	if cfg.WritesPerHour != def.WritesPerHour {
+		v.Set("writes_per_hour", strconv.Itoa(cfg.WritesPerHour))
+	}
+	if cfg.Concurrency != 0 && cfg.Concurrency != def.Concurrency {
+		v.Set("concurrency", strconv.Itoa(cfg.Concurrency))
+	}
+	var b strings.Builder
+	if cfg.Local {
+		b.WriteString(localPrefix)
+	}
+	b.WriteString(cfg.Owner)
+	b.WriteByte('/')
+	b.WriteString(cfg.Repo)
+	if len(v) > 0 {
+		b.WriteByte('?')
+		b.WriteString(v.Encode())
+	}
+	return b.String()
+}
 
 // String is FormatDSN with the token, if any, shown as redacted.
-func (cfg *Config) String() string { panic("driver: not implemented") }
+func (cfg *Config) String() string {
+	s := cfg.FormatDSN()
+	if cfg.Token == "" {
+		return s
+	}
+	sep := "?"
+	if strings.Contains(s, "?") {
+		sep = "&"
+	}
+	return s + sep + "token=REDACTED"
+}
+
+// GoString keeps the token out of %#v too.
+func (cfg *Config) GoString() string { return fmt.Sprintf("driver.Config(%q)", cfg.String()) }
+
+// Clone returns a deep copy of cfg.
+func (cfg *Config) Clone() *Config {
+	c := *cfg
+	c.Trusted = slices.Clone(cfg.Trusted)
+	return &c
+}
+
+// checkOwner applies GitHub's rules for user and organization names: 1–39 characters, ASCII
+// letters, digits and hyphens, not starting or ending with a hyphen.
+func checkOwner(owner string) error {
+	if err := checkLoginName(owner); err != nil {
+		return dsnErr("", "owner %q is not a GitHub user or organization name: %v", owner, err)
+	}
+	return nil
+}
+
+func checkLoginName(s string) error {
+	switch {
+	case s == "":
+		return fmt.Errorf("it is empty")
+	case len(s) > 39:
+		return fmt.Errorf("it is longer than 39 characters")
+	case s[0] == '-' || s[len(s)-1] == '-':
+		return fmt.Errorf("it starts or ends with a hyphen")
+	}
+	for _, r := range s {
+		if !isASCIIAlnum(r) && r != '-' {
+			return fmt.Errorf("only letters, digits and hyphens are allowed")
+		}
+	}
+	return nil
+}
+
+// checkLogin is checkLoginName, also allowing the "[bot]" suffix of GitHub App logins
+// (github-actions[bot]).
+func checkLogin(s string) error {
+	return checkLoginName(strings.TrimSuffix(s, "[bot]"))
+}
+
+// checkRepo applies GitHub's rules for repository names: 1–100 characters, ASCII letters,
+// digits, '-', '_' and '.', and not "." or "..".
+func checkRepo(repo string) error {
+	bad := func(why string) error {
+		return dsnErr("", "repository name %q is not valid on GitHub: %s", repo, why)
+	}
+	switch {
+	case repo == "":
+		return bad("it is empty")
+	case len(repo) > 100:
+		return bad("it is longer than 100 characters")
+	case repo == "." || repo == "..":
+		return bad("it is . or ..")
+	}
+	for _, r := range repo {
+		if !isASCIIAlnum(r) && r != '-' && r != '_' && r != '.' {
+			return bad("only letters, digits, '-', '_' and '.' are allowed")
+		}
+	}
+	return nil
+}
+
+func isASCIIAlnum(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+}

@@ -1,0 +1,195 @@
+package driver
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestParseDSN(t *testing.T) {
+	tests := []struct {
+		dsn  string
+		want *Config
+	}{
+		{"acme/app-data", NewConfig("acme", "app-data", false)},
+		{"local:acme/app-data", NewConfig("acme", "app-data", true)},
+		{"local:acme/app-data?dir=.ghstore", func() *Config {
+			c := NewConfig("acme", "app-data", true)
+			c.Dir = ".ghstore"
+			return c
+		}()},
+		{"acme/x.y_z?token=ghp_secret&base_url=https://ghe.example.com/api/v3/&apply=async&cache=none&trusted=bob,github-actions[bot]&timeout=30s&max_retries=0&writes_per_minute=0&writes_per_hour=100&concurrency=2", &Config{
+			Owner: "acme", Repo: "x.y_z", Token: "ghp_secret", BaseURL: "https://ghe.example.com/api/v3/",
+			Apply: "async", Cache: "none", Trusted: []string{"bob", "github-actions[bot]"}, Timeout: 30 * time.Second,
+			MaxRetries: 0, WritesPerMinute: 0, WritesPerHour: 100, Concurrency: 2,
+		}},
+		{"acme/r?base_url=http://127.0.0.1:8080/", func() *Config {
+			c := NewConfig("acme", "r", false)
+			c.BaseURL = "http://127.0.0.1:8080/"
+			return c
+		}()},
+		{"acme/r?base_url=http://[::1]:8080&cache=mirror", func() *Config {
+			c := NewConfig("acme", "r", false)
+			c.BaseURL = "http://[::1]:8080"
+			c.Cache = "mirror"
+			return c
+		}()},
+		{"acme/r?base_url=http://ghe.internal/&insecure=true", func() *Config {
+			c := NewConfig("acme", "r", false)
+			c.BaseURL = "http://ghe.internal/"
+			c.Insecure = true
+			return c
+		}()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.dsn, func(t *testing.T) {
+			got, err := ParseDSN(tt.dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(tt.want, got); d != "" {
+				t.Errorf("ParseDSN(%q) (-want +got):\n%s", tt.dsn, d)
+			}
+			back, err := ParseDSN(got.FormatDSN())
+			if err != nil {
+				t.Fatalf("ParseDSN(FormatDSN()=%q): %v", got.FormatDSN(), err)
+			}
+			want := got.Clone()
+			want.Token = ""
+			if d := cmp.Diff(want, back); d != "" {
+				t.Errorf("round trip through %q (-want +got):\n%s", got.FormatDSN(), d)
+			}
+		})
+	}
+}
+
+// badDSNs are DSNs that must fail, with a fragment the error must contain.
+var badDSNs = []struct{ dsn, want string }{
+	{"", "owner/repo"},
+	{"acme", "owner/repo"},
+	{"acme/app/data", "owner/repo"},
+	{"/app", "owner"},
+	{"acme/", "repository name"},
+	{"-acme/app", "hyphen"},
+	{"ac_me/app", "owner"},
+	{"acme/a b", "repository name"},
+	{"acme/..", "repository name"},
+	{"acme/" + strings.Repeat("r", 101), "100"},
+	{strings.Repeat("o", 40) + "/app", "39"},
+	{"acme/app?colour=blue", "colour unknown key"},
+	{"acme/app?token=a&token=b", "token given 2 times"},
+	{"acme/app?token=", "token is empty"},
+	{"acme/app?apply=later", "apply must be inline or async"},
+	{"acme/app?cache=redis", "cache must be etag, none or mirror"},
+	{"acme/app?timeout=soon", "timeout must be a Go duration"},
+	{"acme/app?timeout=-1s", "timeout must be a Go duration"},
+	{"acme/app?max_retries=-1", "max_retries must be a whole number"},
+	{"acme/app?writes_per_minute=many", "writes_per_minute must be a whole number"},
+	{"acme/app?writes_per_hour=1.5", "writes_per_hour must be a whole number"},
+	{"acme/app?concurrency=0", "concurrency must be at least 1"},
+	{"acme/app?insecure=perhaps", "insecure must be true or false"},
+	{"acme/app?trusted=bob,-x", "trusted \"-x\" is not a GitHub login"},
+	{"acme/app?dir=/tmp/x", "dir only the embedded backend"},
+	{"local:acme/app?dir=", "dir is empty"},
+	{"local:acme/app?base_url=https://x.example/", "base_url local:"},
+	{"acme/app?base_url=http://ghe.example.com/", "insecure=true"},
+	{"acme/app?base_url=ftp://ghe.example.com/", "base_url must start with https://"},
+	{"acme/app?base_url=https://user:pw@ghe.example.com/", "base_url must not carry user information"},
+	{"acme/app?base_url=https:///x", "base_url has no host"},
+	{"acme/app?base_url=https://h.example/?q=1", "base_url must not have a query"},
+	{"acme/app?a;b", "key=value"},
+}
+
+func TestParseDSNErrors(t *testing.T) {
+	for _, tt := range badDSNs {
+		t.Run(tt.dsn, func(t *testing.T) {
+			_, err := ParseDSN(tt.dsn)
+			if err == nil {
+				t.Fatalf("ParseDSN(%q) succeeded", tt.dsn)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("ParseDSN(%q) = %q, want it to contain %q", tt.dsn, err, tt.want)
+			}
+			if !errors.Is(err, ErrBadDSN) {
+				t.Errorf("errors.Is(%v, ErrBadDSN) = false", err)
+			}
+			var de *DSNError
+			if !errors.As(err, &de) {
+				t.Errorf("errors.As(%v, *DSNError) = false", err)
+			}
+		})
+	}
+}
+
+func TestTokenNeverShown(t *testing.T) {
+	const secret = "ghp_TOPSECRETTOKEN123"
+	cfg, err := ParseDSN("acme/app?token=" + secret + "&apply=async")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, s := range map[string]string{
+		"FormatDSN": cfg.FormatDSN(),
+		"String":    cfg.String(),
+		"%v":        fmt.Sprintf("%v", cfg),
+		"%+v":       fmt.Sprintf("%+v", cfg),
+		"%#v":       fmt.Sprintf("%#v", cfg),
+		"%s":        fmt.Sprintf("%s", cfg),
+	} {
+		if strings.Contains(s, secret) {
+			t.Errorf("%s shows the token: %s", name, s)
+		}
+	}
+	if !strings.Contains(cfg.String(), "token=REDACTED") {
+		t.Errorf("String() = %q, want it to say the token is redacted", cfg.String())
+	}
+	// Errors about the token never echo it.
+	_, err = ParseDSN("acme/app?token=" + secret + "%20x")
+	if err == nil || strings.Contains(err.Error(), secret) {
+		t.Errorf("error %v shows the token", err)
+	}
+}
+
+// FuzzParseDSN: any DSN that parses formats to a DSN that parses back to the same Config (but
+// the token), FormatDSN never writes the token, and ParseDSN never panics.
+func FuzzParseDSN(f *testing.F) {
+	for _, tt := range badDSNs {
+		f.Add(tt.dsn)
+	}
+	for _, s := range []string{
+		"acme/app-data", "local:acme/app-data?dir=.ghstore",
+		"acme/r?token=x&base_url=http://localhost:1/&trusted=a,b[bot]&timeout=1h2m3s&concurrency=3",
+		"local:a/b?dir=%2Ftmp%2Fa%20b%26c&writes_per_minute=5&apply=async&cache=none&max_retries=0",
+		"a/b?base_url=https%3A%2F%2Fh%2F&insecure=1",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, dsn string) {
+		cfg, err := ParseDSN(dsn)
+		if err != nil {
+			if !errors.Is(err, ErrBadDSN) {
+				t.Fatalf("ParseDSN(%q) error %v does not wrap ErrBadDSN", dsn, err)
+			}
+			return
+		}
+		out := cfg.FormatDSN()
+		if cfg.Token != "" && strings.Contains(out, "token=") {
+			t.Fatalf("FormatDSN(%q) = %q holds the token", dsn, out)
+		}
+		back, err := ParseDSN(out)
+		if err != nil {
+			t.Fatalf("ParseDSN(%q) ok, but ParseDSN(FormatDSN()=%q): %v", dsn, out, err)
+		}
+		want := cfg.Clone()
+		want.Token = ""
+		if d := cmp.Diff(want, back); d != "" {
+			t.Fatalf("round trip %q → %q (-want +got):\n%s", dsn, out, d)
+		}
+		if again := back.FormatDSN(); again != out {
+			t.Fatalf("FormatDSN not stable: %q then %q", out, again)
+		}
+	})
+}
