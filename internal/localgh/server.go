@@ -15,7 +15,13 @@ package localgh
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
+	"os"
+	"sort"
+	"strings"
+	"sync"
 	"time"
 )
 
@@ -90,57 +96,275 @@ type Request struct {
 	At          time.Time
 }
 
+// ErrClosed is returned (in-process) for requests to a closed Server.
+var ErrClosed = errors.New("localgh: server closed")
+
 // Server is a GitHub-compatible Issues API. It is safe for concurrent use.
 type Server struct {
 	impl *server
 }
 
+type server struct {
+	opts Options
+
+	mu     sync.Mutex // guards everything below, and the state
+	st     *state
+	jr     *journal
+	lock   *dirLock
+	closed bool
+	limits *limiter
+
+	hookMu  sync.Mutex // guards the hooks and the request log
+	latency time.Duration
+	fault   func(Call) Fault
+	seq     int
+	log     []Request
+}
+
+func realSleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 // Open starts a server as opts say, reading Dir if it has one.
-func Open(opts Options) (*Server, error) { panic("localgh: not implemented") }
+func Open(opts Options) (*Server, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Sleep == nil {
+		opts.Sleep = realSleep
+	}
+	s := &server{opts: opts, st: newState(), limits: newLimiter(opts)}
+	if opts.Dir != "" {
+		if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
+			return nil, fmt.Errorf("localgh: create dir: %w", err)
+		}
+		l, err := lockDir(opts.Dir)
+		if err != nil {
+			return nil, err
+		}
+		jr, err := openJournal(opts.Dir, s.st.apply)
+		if err != nil {
+			l.release()
+			return nil, err
+		}
+		s.lock, s.jr = l, jr
+	}
+	if opts.AnyTokenAs != "" {
+		s.mu.Lock()
+		err := s.ensureUser(opts.AnyTokenAs, "")
+		s.mu.Unlock()
+		if err != nil {
+			s.shutdown()
+			return nil, err
+		}
+	}
+	return &Server{impl: s}, nil
+}
+
+func (s *server) shutdown() error {
+	var errs []error
+	if s.jr != nil {
+		errs = append(errs, s.jr.close())
+		s.jr = nil
+	}
+	if s.lock != nil {
+		errs = append(errs, s.lock.release())
+		s.lock = nil
+	}
+	return errors.Join(errs...)
+}
 
 // Close releases Dir's lock and files. The server answers nothing after Close.
-func (s *Server) Close() error { panic("localgh: not implemented") }
+func (s *Server) Close() error {
+	s.impl.mu.Lock()
+	defer s.impl.mu.Unlock()
+	if s.impl.closed {
+		return nil
+	}
+	s.impl.closed = true
+	return s.impl.shutdown()
+}
 
 // ServeHTTP answers one request as GitHub's REST API would, at / and at /api/v3/.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { panic("localgh: not implemented") }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.impl.serveHTTP(w, r) }
 
 // Transport returns an http.RoundTripper that serves requests in-process, without a socket.
 // Any URL host is accepted; only the path and query are read.
-func (s *Server) Transport() http.RoundTripper { panic("localgh: not implemented") }
+func (s *Server) Transport() http.RoundTripper { return &transport{s: s.impl} }
+
+// now is the server's clock in GitHub's resolution: UTC, whole seconds.
+func (s *server) now() time.Time { return s.opts.Now().UTC().Truncate(time.Second) }
+
+// commit records ms in the journal (when there is one, synced) and applies them. Callers hold s.mu.
+func (s *server) commit(ms ...mutation) error {
+	if s.closed {
+		return ErrClosed
+	}
+	if s.jr != nil {
+		if err := s.jr.append(ms); err != nil {
+			return err
+		}
+	}
+	for _, m := range ms {
+		s.st.apply(m)
+	}
+	return nil
+}
+
+// ensureUser adds login (and token) if missing. Callers hold s.mu.
+func (s *server) ensureUser(login, token string) error {
+	if err := checkLogin(login); err != nil {
+		return err
+	}
+	m := mutation{Op: opAddUser, Login: login, At: s.now()}
+	u := s.st.users[strings.ToLower(login)]
+	if u != nil {
+		if token == "" || s.st.tokens[tokenKey(token)] != "" {
+			return nil
+		}
+		m.ID, m.Login = u.ID, u.Login
+	} else {
+		m.ID = s.st.nextUserID
+	}
+	if token != "" {
+		if holder := s.st.tokens[tokenKey(token)]; holder != "" && holder != strings.ToLower(login) {
+			return fmt.Errorf("localgh: that token already belongs to another user")
+		}
+		m.TokenHash = tokenKey(token)
+	}
+	return s.commit(m)
+}
+
+func checkLogin(login string) error {
+	if login == "" || strings.ContainsAny(login, "/ \t\n?#%") {
+		return fmt.Errorf("localgh: invalid login %q", login)
+	}
+	return nil
+}
 
 // AddUser makes a user with a login and a token (and a stable numeric id). Adding an existing
 // login changes nothing and returns nil.
-func (s *Server) AddUser(login, token string) error { panic("localgh: not implemented") }
+func (s *Server) AddUser(login, token string) error {
+	s.impl.mu.Lock()
+	defer s.impl.mu.Unlock()
+	return s.impl.ensureUser(login, token) // an existing user (e.g. a repo owner made by CreateRepo) gains the token
+}
 
 // CreateRepo makes owner/name (and its owner user, with no token, if missing). Issues are enabled.
 // Creating an existing repo is a no-op.
 func (s *Server) CreateRepo(owner, name string, private bool) error {
-	panic("localgh: not implemented")
+	si := s.impl
+	si.mu.Lock()
+	defer si.mu.Unlock()
+	if err := checkLogin(name); err != nil {
+		return fmt.Errorf("localgh: invalid repository name %q", name)
+	}
+	if si.st.repo(owner, name) != nil {
+		return nil
+	}
+	if err := si.ensureUser(owner, ""); err != nil {
+		return err
+	}
+	ownerLogin := si.st.users[strings.ToLower(owner)].Login
+	full := ownerLogin + "/" + name
+	at := si.now()
+	ms := []mutation{{Op: opCreateRepo, Repo: full, Private: private, ID: si.st.nextID, At: at}}
+	id := si.st.nextID + 1
+	for _, l := range defaultLabels {
+		d := l.description
+		ms = append(ms, mutation{Op: opCreateLabel, Repo: full, ID: id, Name: l.name, Color: l.color, Description: &d, Default: true, At: at})
+		id++
+	}
+	return si.commit(ms...)
+}
+
+func (si *server) repoForAdmin(owner, name string) (*repo, error) {
+	r := si.st.repo(owner, name)
+	if r == nil {
+		return nil, fmt.Errorf("localgh: no repository %s/%s", owner, name)
+	}
+	return r, nil
 }
 
 // SetRole gives login a role on owner/name (Collaborator and Member have push access).
 func (s *Server) SetRole(owner, name, login string, role Role) error {
-	panic("localgh: not implemented")
+	si := s.impl
+	si.mu.Lock()
+	defer si.mu.Unlock()
+	r, err := si.repoForAdmin(owner, name)
+	if err != nil {
+		return err
+	}
+	switch role {
+	case Owner, Member, Collaborator, Stranger:
+	default:
+		return fmt.Errorf("localgh: unknown role %q", role)
+	}
+	if err := si.ensureUser(login, ""); err != nil {
+		return err
+	}
+	return si.commit(mutation{Op: opSetRole, Repo: r.Owner + "/" + r.Name, Login: login, Role: role})
 }
 
 // SetIssuesEnabled turns a repository's Issues on or off (off: 410 "Issues are disabled for this repo").
 func (s *Server) SetIssuesEnabled(owner, name string, enabled bool) error {
-	panic("localgh: not implemented")
+	si := s.impl
+	si.mu.Lock()
+	defer si.mu.Unlock()
+	r, err := si.repoForAdmin(owner, name)
+	if err != nil {
+		return err
+	}
+	return si.commit(mutation{Op: opSetIssues, Repo: r.Owner + "/" + r.Name, Enabled: enabled})
 }
 
 // Repos lists every repository the server holds, as "owner/name".
-func (s *Server) Repos() []string { panic("localgh: not implemented") }
+func (s *Server) Repos() []string {
+	si := s.impl
+	si.mu.Lock()
+	defer si.mu.Unlock()
+	var out []string
+	for _, r := range si.st.repos {
+		out = append(out, r.Owner+"/"+r.Name)
+	}
+	sort.Strings(out)
+	return out
+}
 
 // SetLatency delays every answer by d (through Options.Sleep).
-func (s *Server) SetLatency(d time.Duration) { panic("localgh: not implemented") }
+func (s *Server) SetLatency(d time.Duration) {
+	s.impl.hookMu.Lock()
+	s.impl.latency = d
+	s.impl.hookMu.Unlock()
+}
 
 // SetFault installs a hook consulted for every request; nil removes it.
-func (s *Server) SetFault(hook func(Call) Fault) { panic("localgh: not implemented") }
+func (s *Server) SetFault(hook func(Call) Fault) {
+	s.impl.hookMu.Lock()
+	s.impl.fault = hook
+	s.impl.hookMu.Unlock()
+}
 
 // Requests returns a copy of the request log.
-func (s *Server) Requests() []Request { panic("localgh: not implemented") }
+func (s *Server) Requests() []Request {
+	s.impl.hookMu.Lock()
+	defer s.impl.hookMu.Unlock()
+	return append([]Request(nil), s.impl.log...)
+}
 
 // ResetRequests empties the request log.
-func (s *Server) ResetRequests() { panic("localgh: not implemented") }
-
-type server struct{}
+func (s *Server) ResetRequests() {
+	s.impl.hookMu.Lock()
+	s.impl.log = nil
+	s.impl.hookMu.Unlock()
+}

@@ -1,0 +1,145 @@
+package localgh
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// journalName is the append-only log of applied mutations inside Options.Dir.
+const journalName = "journal.log"
+
+// journal appends mutations to a file, one record per line: 8 hex digits of the CRC-32 (Castagnoli)
+// of the JSON, a space, the JSON, a newline. A write is acknowledged only after fsync. On replay a
+// torn or corrupt final record (a crash mid-write) is cut off; nothing after it was acknowledged.
+type journal struct {
+	f *os.File
+}
+
+var crcTable = crc32.MakeTable(crc32.Castagnoli)
+
+// openJournal opens (creating) dir's journal, replays every whole record into apply, and truncates
+// a torn tail.
+func openJournal(dir string, apply func(mutation)) (*journal, error) {
+	path := filepath.Join(dir, journalName)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("localgh: open journal: %w", err)
+	}
+	good, err := replay(f, apply)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if err := f.Truncate(good); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("localgh: truncate torn journal tail: %w", err)
+	}
+	if _, err := f.Seek(good, io.SeekStart); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("localgh: seek journal: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("localgh: sync journal: %w", err)
+	}
+	if err := syncDir(dir); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &journal{f: f}, nil
+}
+
+// replay applies every valid record from the start of f and returns the offset just past the last one.
+func replay(f *os.File, apply func(mutation)) (int64, error) {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return 0, fmt.Errorf("localgh: seek journal: %w", err)
+	}
+	br := bufio.NewReaderSize(f, 1<<20)
+	var good int64
+	for {
+		line, err := br.ReadBytes('\n')
+		if errors.Is(err, io.EOF) {
+			return good, nil // a final line without newline is torn
+		}
+		if err != nil {
+			return 0, fmt.Errorf("localgh: read journal: %w", err)
+		}
+		m, ok := decodeRecord(line)
+		if !ok {
+			return good, nil // corrupt: a torn write; nothing after it was acknowledged
+		}
+		apply(m)
+		good += int64(len(line))
+	}
+}
+
+func decodeRecord(line []byte) (mutation, bool) {
+	var m mutation
+	line = bytes.TrimSuffix(line, []byte("\n"))
+	if len(line) < 10 || line[8] != ' ' {
+		return m, false
+	}
+	var sum [4]byte
+	if _, err := hex.Decode(sum[:], line[:8]); err != nil {
+		return m, false
+	}
+	payload := line[9:]
+	want := uint32(sum[0])<<24 | uint32(sum[1])<<16 | uint32(sum[2])<<8 | uint32(sum[3])
+	if crc32.Checksum(payload, crcTable) != want {
+		return m, false
+	}
+	if err := json.Unmarshal(payload, &m); err != nil {
+		return m, false
+	}
+	return m, true
+}
+
+func encodeRecord(buf *bytes.Buffer, m mutation) error {
+	payload, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("localgh: encode mutation: %w", err)
+	}
+	fmt.Fprintf(buf, "%08x ", crc32.Checksum(payload, crcTable))
+	buf.Write(payload)
+	buf.WriteByte('\n')
+	return nil
+}
+
+// append writes the records of one request in one write and syncs them.
+func (j *journal) append(ms []mutation) error {
+	var buf bytes.Buffer
+	for _, m := range ms {
+		if err := encodeRecord(&buf, m); err != nil {
+			return err
+		}
+	}
+	if _, err := j.f.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("localgh: write journal: %w", err)
+	}
+	if err := j.f.Sync(); err != nil {
+		return fmt.Errorf("localgh: sync journal: %w", err)
+	}
+	return nil
+}
+
+func (j *journal) close() error { return j.f.Close() }
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("localgh: open dir: %w", err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("localgh: sync dir: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,64 @@
+package localgh
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+const (
+	defaultPerPage = 30
+	maxPerPage     = 100
+)
+
+// pageParams reads per_page (default 30, clamped to 100) and page (from 1).
+func pageParams(rc *reqCtx) (perPage, page int) {
+	perPage, page = defaultPerPage, 1
+	if v, err := strconv.Atoi(rc.query.Get("per_page")); err == nil && v > 0 {
+		perPage = min(v, maxPerPage)
+	}
+	if v, err := strconv.Atoi(rc.query.Get("page")); err == nil && v > 0 {
+		page = v
+	}
+	return perPage, page
+}
+
+// paginate answers one page of items with GitHub's RFC 5988 Link header (next/last, and
+// prev/first past page 1), built from the request's own host and path.
+func paginate[T any](rc *reqCtx, items []T) *answer {
+	perPage, page := pageParams(rc)
+	total := len(items)
+	last := (total + perPage - 1) / perPage
+	if last < 1 {
+		last = 1
+	}
+	lo := min((page-1)*perPage, total)
+	hi := min(lo+perPage, total)
+	pageItems := items[lo:hi]
+	if pageItems == nil {
+		pageItems = []T{}
+	}
+	a := jsonAnswer(http.StatusOK, pageItems)
+	var links []string
+	if page > 1 {
+		links = append(links, fmt.Sprintf(`<%s>; rel="prev"`, pageURL(rc, min(page-1, last))))
+	}
+	if page < last {
+		links = append(links, fmt.Sprintf(`<%s>; rel="next"`, pageURL(rc, page+1)))
+		links = append(links, fmt.Sprintf(`<%s>; rel="last"`, pageURL(rc, last)))
+	}
+	if page > 1 {
+		links = append(links, fmt.Sprintf(`<%s>; rel="first"`, pageURL(rc, 1)))
+	}
+	if len(links) > 0 {
+		a.header.Set("Link", strings.Join(links, ", "))
+	}
+	return a
+}
+
+func pageURL(rc *reqCtx, page int) string {
+	q := rc.r.URL.Query()
+	q.Set("page", strconv.Itoa(page))
+	return rc.origin + rc.r.URL.EscapedPath() + "?" + q.Encode()
+}
