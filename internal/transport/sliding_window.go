@@ -13,8 +13,11 @@ import (
 type slidingWindows struct {
 	mu     sync.Mutex
 	bounds []windowBound
-	keep   int         // the most events any bound needs to look back on
-	times  []time.Time // admitted (or reserved) send times, oldest first, at most keep of them
+	span   time.Duration // the longest window: older events can no longer matter
+	times  []time.Time   // admitted (or reserved) send times, oldest first, none older than span
+	// horizon is the latest "now" events were forgotten by; no admission goes before it, so
+	// nothing forgotten could have counted.
+	horizon time.Time
 }
 
 type windowBound struct {
@@ -28,7 +31,7 @@ func newSlidingWindows(perMinute, perHour int) *slidingWindows {
 	for _, b := range []windowBound{{perMinute, time.Minute}, {perHour, time.Hour}} {
 		if b.limit > 0 {
 			w.bounds = append(w.bounds, b)
-			w.keep = max(w.keep, b.limit)
+			w.span = max(w.span, b.span)
 		}
 	}
 	return w
@@ -37,6 +40,9 @@ func newSlidingWindows(perMinute, perHour int) *slidingWindows {
 // earliestLocked is the earliest time at or after now at which one more event fits every window.
 func (w *slidingWindows) earliestLocked(now time.Time) time.Time {
 	t := now
+	if w.horizon.After(t) {
+		t = w.horizon
+	}
 	if n := len(w.times); n > 0 && w.times[n-1].After(t) {
 		t = w.times[n-1] // keep admissions in order
 	}
@@ -63,10 +69,24 @@ func (w *slidingWindows) reserve(now time.Time, fits func(wait time.Duration) bo
 		return at, false
 	}
 	w.times = append(w.times, at)
-	if len(w.times) > w.keep {
-		w.times = append(w.times[:0], w.times[len(w.times)-w.keep:]...)
-	}
+	w.forgetLocked(now)
 	return at, true
+}
+
+// forgetLocked drops the events that no window reaching now or later can hold. Events are kept
+// by time, not by count, so that cancelling the newest reservations never loses older events
+// that still count.
+func (w *slidingWindows) forgetLocked(now time.Time) {
+	if now.After(w.horizon) {
+		w.horizon = now
+	}
+	drop := 0
+	for drop < len(w.times) && !w.times[drop].Add(w.span).After(now) {
+		drop++
+	}
+	if drop > 0 {
+		w.times = append(w.times[:0], w.times[drop:]...)
+	}
 }
 
 // cancel forgets a reservation that was not used (its wait was cut short). Later reservations
