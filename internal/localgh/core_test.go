@@ -183,3 +183,5 @@ func TestConditionalGet(t *testing.T) {
 		t.Fatalf("conditional requests logged: %d", cond)
 	}
 }
+
+func asErr[T error](err error, target *T) bool { return errors.As(err, target) }
