@@ -82,6 +82,7 @@ func fromCache(r *http.Request, notModified *http.Response, entry *cachedRespons
 		}
 		h[k] = append([]string(nil), vs...)
 	}
+	hideSpentReset(h) // the entry's old reset must not pair with the 304's spent budget
 	h.Set("Content-Length", strconv.Itoa(len(entry.body)))
 	h.Set(CacheHeader, "revalidated")
 	return &http.Response{

@@ -46,6 +46,7 @@ func (t *rateLimitWaiter) RoundTrip(r *http.Request) (*http.Response, error) {
 		now := t.clock.Now()
 		hit, limited := classify(resp, now, waits)
 		if !limited {
+			hideSpentReset(resp.Header)
 			return resp, nil
 		}
 		drain(resp.Body)
@@ -62,6 +63,22 @@ func (t *rateLimitWaiter) RoundTrip(r *http.Request) (*http.Response, error) {
 		}
 		req = again
 	}
+}
+
+// SpentResetHeader carries X-RateLimit-Reset of an answer that spent the last of the primary
+// budget (X-RateLimit-Remaining: 0); see hideSpentReset.
+const SpentResetHeader = "X-Ghstore-RateLimit-Reset"
+
+// hideSpentReset moves X-RateLimit-Reset to SpentResetHeader on an answer that says the primary
+// budget is spent. go-github would otherwise refuse every call until that reset, by the real
+// clock and without asking; this layer waits for the reset instead when the next request is
+// refused. Stats keep the real figures.
+func hideSpentReset(h http.Header) {
+	if strings.TrimSpace(h.Get("X-RateLimit-Remaining")) != "0" || h.Get("X-RateLimit-Reset") == "" {
+		return
+	}
+	h.Set(SpentResetHeader, h.Get("X-RateLimit-Reset"))
+	h.Del("X-RateLimit-Reset")
 }
 
 // limitHit is what a rate-limited answer says about going on.

@@ -8,19 +8,23 @@
 //
 // Invariants:
 //   - A GET is revalidated every time (If-None-Match); a 304 is answered from the cache as a 200
-//     with the cached body (a fresh reader each time), so go-github never sees a 304. Entries are
-//     keyed by URL, Accept and identity (a hash of the Authorization the request is sent with,
-//     never the token itself). Only 200 answers with an ETag are kept; the cache is bounded in
-//     bytes and evicts the least recently used entry.
+//     with the cached body (a fresh reader each time, CacheHeader set), so go-github never sees
+//     a 304. Entries are keyed by URL, Accept and identity (a hash of the Authorization the
+//     request is sent with, never the token itself). Only 200 answers with an ETag are kept; the
+//     cache is bounded in bytes (CacheBytes) and evicts the least recently used entry.
 //   - Only safe requests (GET, HEAD) are retried on connection errors and 502/503/504, with
 //     exponential backoff and full jitter; a write is never retried blindly, because it may have
 //     been applied (the caller checks first).
 //   - A 403/429 secondary limit or a spent primary budget waits until it may go on when that fits
 //     the context's deadline (and at most MaxRateLimitWait), else fails at once with
 //     *RateLimitError carrying the reset time. The limited request was not applied, so it is
-//     re-sent after the wait, writes included (their body comes from GetBody).
+//     re-sent after the wait, writes included (their body comes from GetBody). go-github never
+//     sees a rate-limited answer, nor the reset of a spent budget (moved to SpentResetHeader),
+//     since it would then refuse every call until that reset by the real clock.
 //   - Content-creating requests (POST, PATCH, PUT, DELETE) are paced with sliding windows so that
-//     no 60 s hold more than WritesPerMinute and no hour more than WritesPerHour.
+//     no 60 s hold more than WritesPerMinute and no hour more than WritesPerHour: the n-th send
+//     goes no earlier than a full window after the (n-limit)-th. A pacing wait that does not fit
+//     the context's deadline fails at once with *RateLimitError{Secondary: true, Status: 0}.
 //   - Every wait goes through the Clock and honours the request's context; the token never
 //     appears in an error.
 package transport
