@@ -5,39 +5,303 @@
 //
 // The Connector owns the shared HTTP client, ETag cache, limiters and the store; connections are
 // cheap handles onto it. It never returns driver.ErrBadConn after a write may have reached GitHub.
+//
+// Invariants:
+//   - The token is never printed, logged, put in an error or in a DSN the driver formats.
+//   - A bad DSN, statement or argument fails before any request is sent.
+//   - Errors wrap their causes with %w (store.ErrDuplicateKey, store.ErrNotFound, …), and
+//     database/sql hands them back unchanged, so errors.Is and errors.As work on them.
+//   - A statement's context bounds every request it sends; the DSN's timeout applies when the
+//     context has no deadline.
+//   - Rows.Close and Stmt.Close release everything they hold; the driver starts no goroutine.
 package driver
 
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/google/go-github/v66/github"
+	"golang.org/x/oauth2"
 
 	"github.com/ghstore/ghstore/internal/transport"
 	"github.com/ghstore/ghstore/store"
 )
 
 // Connector is a database/sql driver.Connector; it implements io.Closer.
+//
+// It is safe for concurrent use. database/sql closes it from DB.Close (it implements io.Closer).
 type Connector struct {
 	impl *connector
 }
 
-// NewConnector builds a Connector for cfg. It sends no request.
-func NewConnector(cfg *Config) (*Connector, error) { panic("driver: not implemented") }
+var (
+	_ driver.Connector = (*Connector)(nil)
+)
 
-// Connect returns a connection handle.
+// NewConnector builds a Connector for cfg. It sends no request.
+//
+// Use it with sql.OpenDB(connector). A DSN without a token takes GITHUB_TOKEN, else GH_TOKEN;
+// `local:` needs none.
+func NewConnector(cfg *Config) (*Connector, error) {
+	if cfg == nil {
+		return nil, dsnErr("", "no Config")
+	}
+	return ghstoreDriver.newConnector(cfg)
+}
+
+// Connect returns a connection handle. It sends no request.
 func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
-	panic("driver: not implemented")
+	if c.impl.closed.Load() {
+		return nil, fmt.Errorf("ghstore: connect: %w", ErrClosed)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return &conn{c: c.impl}, nil
 }
 
 // Driver returns the ghstore driver.
-func (c *Connector) Driver() driver.Driver { panic("driver: not implemented") }
+func (c *Connector) Driver() driver.Driver { return c.impl.drv }
 
-// Close releases the HTTP client, caches and (for local:) the backend.
-func (c *Connector) Close() error { panic("driver: not implemented") }
+// Close releases the HTTP client, caches and (for local:) the backend. Closing twice is a no-op.
+func (c *Connector) Close() error {
+	c.impl.closeOnce.Do(func() {
+		c.impl.closed.Store(true)
+		if c.impl.httpBase != nil {
+			c.impl.httpBase.CloseIdleConnections()
+		}
+		if c.impl.release != nil {
+			c.impl.closeErr = c.impl.release()
+		}
+	})
+	return c.impl.closeErr
+}
 
 // Store is the Connector's object store, for work SQL does not express (process, snapshot).
-func (c *Connector) Store() *store.Store { panic("driver: not implemented") }
+func (c *Connector) Store() *store.Store { return c.impl.store }
 
 // Stats are the request counters of the Connector's transport.
-func (c *Connector) Stats() transport.Stats { panic("driver: not implemented") }
+func (c *Connector) Stats() transport.Stats { return c.impl.tr.Stats() }
 
-type connector struct{}
+// Config returns a copy of the Connector's Config (its token included: do not print it, though
+// its String and FormatDSN leave it out).
+func (c *Connector) Config() *Config { return c.impl.cfg.Clone() }
+
+// connector is what every connection of one Connector shares.
+type connector struct {
+	cfg    *Config
+	drv    *Driver
+	tr     *transport.Transport
+	client *github.Client
+	store  *store.Store
+	// httpBase is the connector's own socket transport (nil for the in-process local:
+	// backend); Close drops its idle connections so no keep-alive goroutine outlives it.
+	httpBase *http.Transport
+	// release gives the local: backend back to the driver's table.
+	release func() error
+
+	closed    atomic.Bool
+	closeOnce sync.Once
+	closeErr  error
+
+	// pinged: Ping checks the repository once per Connector (DESIGN.md §6).
+	pingMu sync.Mutex
+	pinged bool
+
+	// parses counts query.Parse calls (a prepared statement parses once).
+	parses atomic.Int64
+	// lastScan holds the figures of the last complete scan of objects, for EXPLAIN.
+	lastScan atomic.Pointer[scanFigures]
+}
+
+// scanFigures are M (live objects) and P (open ones) as the last scan saw them.
+type scanFigures struct{ objects, open int }
+
+// tokenVars are the environment variables a token is taken from, in order.
+var tokenVars = []string{"GITHUB_TOKEN", "GH_TOKEN"}
+
+// localToken is what a local: Connector sends: the embedded backend treats any token as the owner.
+const localToken = "ghstore-local"
+
+func (d *Driver) newConnector(in *Config) (*Connector, error) {
+	cfg, err := normalize(in)
+	if err != nil {
+		return nil, err
+	}
+	c := &connector{cfg: cfg, drv: d}
+	topts := transport.Options{
+		MaxRetries:      cfg.MaxRetries,
+		WritesPerMinute: cfg.WritesPerMinute,
+		WritesPerHour:   cfg.WritesPerHour,
+		// cache=mirror is accepted and, until the mirror lands, behaves as etag.
+		NoCache: cfg.Cache == "none",
+	}
+	if cfg.MaxRetries == 0 {
+		topts.MaxRetries = -1 // transport reads 0 as its default; the DSN's 0 means none
+	}
+	baseURL := cfg.BaseURL
+	sopts := store.Options{
+		Owner:       cfg.Owner,
+		Repo:        cfg.Repo,
+		Trusted:     cfg.Trusted,
+		Async:       cfg.Apply == "async",
+		Concurrency: cfg.Concurrency,
+	}
+	if cfg.Local {
+		be, err := d.locals.acquire(cfg)
+		if err != nil {
+			return nil, err
+		}
+		c.release = be.release
+		topts.Base = be.transport
+		topts.Token = oauth2.StaticTokenSource(&oauth2.Token{AccessToken: be.token})
+		// The embedded repository's single user is its owner: no GET /user needed.
+		sopts.Login = cfg.Owner
+		baseURL = "http://local.ghstore.invalid/"
+	} else {
+		token := cfg.Token
+		for _, v := range tokenVars {
+			if token != "" {
+				break
+			}
+			token = os.Getenv(v)
+		}
+		if token == "" {
+			return nil, ErrNoToken
+		}
+		c.httpBase = http.DefaultTransport.(*http.Transport).Clone()
+		topts.Base = c.httpBase
+		topts.Token = oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token, TokenType: "Bearer"})
+		if baseURL == "" {
+			baseURL = DefaultBaseURL
+		}
+	}
+	c.tr = transport.New(topts)
+	c.client = github.NewClient(&http.Client{Transport: c.tr})
+	if !strings.HasSuffix(baseURL, "/") {
+		baseURL += "/"
+	}
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		c.closeAll()
+		return nil, dsnErr("base_url", "is not a URL")
+	}
+	c.client.BaseURL = u
+	c.client.UploadURL = u
+	sopts.Client = c.client
+	c.store, err = store.New(sopts)
+	if err != nil {
+		c.closeAll()
+		return nil, fmt.Errorf("ghstore: %w", err)
+	}
+	return &Connector{impl: c}, nil
+}
+
+// closeAll undoes a half-built connector.
+func (c *connector) closeAll() {
+	(&Connector{impl: c}).Close()
+}
+
+// normalize checks a Config that may have been built by hand and fills the defaults its zero
+// values stand for. It returns a copy.
+func normalize(in *Config) (*Config, error) {
+	cfg := in.Clone()
+	if err := checkOwner(cfg.Owner); err != nil {
+		return nil, err
+	}
+	if err := checkRepo(cfg.Repo); err != nil {
+		return nil, err
+	}
+	if cfg.Apply == "" {
+		cfg.Apply = DefaultApply
+	}
+	if cfg.Cache == "" {
+		cfg.Cache = DefaultCache
+	}
+	if cfg.Concurrency == 0 {
+		cfg.Concurrency = DefaultConcurrency
+	}
+	for k, v := range map[string]string{"apply": cfg.Apply, "cache": cfg.Cache} {
+		probe := &Config{}
+		if err := probe.set(k, v); err != nil {
+			return nil, err
+		}
+	}
+	for _, login := range cfg.Trusted {
+		if err := checkLogin(login); err != nil {
+			return nil, dsnErr("trusted", "%q is not a GitHub login: %v", login, err)
+		}
+	}
+	switch {
+	case cfg.Concurrency < 0:
+		return nil, dsnErr("concurrency", "must be at least 1")
+	case cfg.MaxRetries < 0:
+		return nil, dsnErr("max_retries", "must be ≥ 0")
+	case cfg.WritesPerMinute < 0:
+		return nil, dsnErr("writes_per_minute", "must be ≥ 0")
+	case cfg.WritesPerHour < 0:
+		return nil, dsnErr("writes_per_hour", "must be ≥ 0")
+	case cfg.Timeout < 0:
+		return nil, dsnErr("timeout", "must be ≥ 0")
+	case cfg.Dir != "" && !cfg.Local:
+		return nil, dsnErr("dir", "only the embedded backend keeps a directory")
+	case cfg.BaseURL != "" && cfg.Local:
+		return nil, dsnErr("base_url", "local: is the embedded backend and sends no request to a server")
+	}
+	if err := cfg.checkBaseURL(); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// ping checks, once per Connector, that the repository exists, the token can see it, and it
+// has Issues enabled.
+func (c *connector) ping(ctx context.Context) error {
+	c.pingMu.Lock()
+	defer c.pingMu.Unlock()
+	if c.pinged {
+		return nil
+	}
+	ctx, cancel := c.statementContext(ctx)
+	defer cancel()
+	repo, _, err := c.client.Repositories.Get(ctx, c.cfg.Owner, c.cfg.Repo)
+	if err != nil {
+		return c.mapPingError(err)
+	}
+	if !repo.GetHasIssues() {
+		return fmt.Errorf("%w (%s/%s)", ErrIssuesDisabled, c.cfg.Owner, c.cfg.Repo)
+	}
+	c.pinged = true
+	return nil
+}
+
+func (c *connector) mapPingError(err error) error {
+	var er *github.ErrorResponse
+	if errors.As(err, &er) && er.Response != nil {
+		switch er.Response.StatusCode {
+		case http.StatusNotFound:
+			return fmt.Errorf("%w: %s/%s", ErrRepoNotFound, c.cfg.Owner, c.cfg.Repo)
+		case http.StatusUnauthorized:
+			return fmt.Errorf("%w (%s/%s)", ErrBadCredentials, c.cfg.Owner, c.cfg.Repo)
+		case http.StatusGone:
+			return fmt.Errorf("%w (%s/%s)", ErrIssuesDisabled, c.cfg.Owner, c.cfg.Repo)
+		}
+	}
+	return fmt.Errorf("ghstore: ping %s/%s: %w", c.cfg.Owner, c.cfg.Repo, err)
+}
+
+// statementContext applies the DSN's timeout when ctx has no deadline of its own.
+func (c *connector) statementContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok || c.cfg.Timeout <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, c.cfg.Timeout)
+}

@@ -1,0 +1,330 @@
+package driver
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"iter"
+	"strings"
+
+	"github.com/ghstore/ghstore/query"
+	"github.com/ghstore/ghstore/store"
+)
+
+// This file runs bound plans on the store: query decides what to fetch and computes every
+// value; the driver fetches, hands records over and writes back.
+
+// objectRecord is a store object as query sees it.
+func objectRecord(o *store.Object) *query.Record {
+	return &query.Record{
+		ID:        o.ID,
+		Data:      o.Data,
+		Issue:     int64(o.Issue),
+		Version:   int64(o.Version),
+		Pending:   int64(o.Pending),
+		CreatedAt: o.CreatedAt,
+		UpdatedAt: o.UpdatedAt,
+	}
+}
+
+// entryRecord is one history entry as query sees it.
+func entryRecord(e *store.Entry) *query.Record {
+	return &query.Record{
+		ID:        e.ID,
+		Seq:       int64(e.Seq),
+		Kind:      e.Kind,
+		Data:      e.Data,
+		Author:    e.Author,
+		Trusted:   e.Trusted,
+		Processed: e.Processed,
+		CreatedAt: e.CreatedAt,
+		CommentID: e.CommentID,
+	}
+}
+
+// queryPlan runs a SELECT (or any EXPLAIN) for its rows. The rows own a context derived from
+// ctx (with the DSN's timeout when ctx has none), cancelled by Rows.Close.
+func (c *connector) queryPlan(ctx context.Context, plan *query.Plan) (driver.Rows, error) {
+	if plan.Explain() {
+		// EXPLAIN sends no request: it costs the plan for the store as the last scan saw it.
+		m, open := 0, 0
+		if f := c.lastScan.Load(); f != nil {
+			m, open = f.objects, f.open
+		}
+		cols, data := plan.ExplainRows(m, open)
+		return &staticRows{cols: cols, data: data}, nil
+	}
+	ctx, cancel := c.statementContext(ctx)
+	var records iter.Seq2[*query.Record, error]
+	switch plan.Table() {
+	case query.History:
+		records = c.historyRecords(ctx, plan.Access())
+	default:
+		records = c.objectRecords(ctx, plan.Access())
+	}
+	return newRows(plan.Columns(), plan.Table(), plan.Select(records), cancel), nil
+}
+
+// objects yields the objects an access names: point lookups in one concurrent GetMany, or a
+// scan that pages through the store as it is pulled. A scan that runs to its end records M and
+// P for EXPLAIN.
+func (c *connector) objects(ctx context.Context, acc query.Access) iter.Seq2[*store.Object, error] {
+	return func(yield func(*store.Object, error) bool) {
+		switch {
+		case len(acc.IDs) > 0:
+			objs, err := c.store.GetMany(ctx, acc.IDs)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			for _, o := range objs {
+				if !yield(o, nil) {
+					return
+				}
+			}
+		case acc.Scan:
+			var f scanFigures
+			for o, err := range c.store.List(ctx, store.ListOptions{}) {
+				if err != nil {
+					yield(nil, err)
+					return
+				}
+				f.objects++
+				if o.Pending > 0 {
+					f.open++
+				}
+				if !yield(o, nil) {
+					return
+				}
+			}
+			c.lastScan.Store(&f)
+		}
+	}
+}
+
+func (c *connector) objectRecords(ctx context.Context, acc query.Access) iter.Seq2[*query.Record, error] {
+	return func(yield func(*query.Record, error) bool) {
+		for o, err := range c.objects(ctx, acc) {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if !yield(objectRecord(o), nil) {
+				return
+			}
+		}
+	}
+}
+
+// historyRecords yields the log of each object the access names, one object's log at a time.
+func (c *connector) historyRecords(ctx context.Context, acc query.Access) iter.Seq2[*query.Record, error] {
+	return func(yield func(*query.Record, error) bool) {
+		logOf := func(id string) bool {
+			entries, err := c.store.History(ctx, id)
+			if errors.Is(err, store.ErrNotFound) {
+				return true
+			}
+			if err != nil {
+				yield(nil, err)
+				return false
+			}
+			for i := range entries {
+				if !yield(entryRecord(&entries[i]), nil) {
+					return false
+				}
+			}
+			return true
+		}
+		if len(acc.IDs) > 0 {
+			for _, id := range acc.IDs {
+				if !logOf(id) {
+					return
+				}
+			}
+			return
+		}
+		if !acc.Scan {
+			return
+		}
+		for o, err := range c.objects(ctx, acc) {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if !logOf(o.ID) {
+				return
+			}
+		}
+	}
+}
+
+// execPlan runs a write (ctx already carries the statement's deadline).
+func (c *connector) execPlan(ctx context.Context, plan *query.Plan) (driver.Result, error) {
+	switch plan.Kind() {
+	case query.Insert:
+		if plan.Upsert() {
+			return c.upsert(ctx, plan)
+		}
+		return c.insert(ctx, plan)
+	case query.Update:
+		return c.update(ctx, plan)
+	case query.Delete:
+		return c.delete(ctx, plan)
+	}
+	return nil, fmt.Errorf("ghstore: internal error: statement kind %d is not a write", plan.Kind())
+}
+
+// writeErr wraps the failure of write number done+1 of total: a *WriteError when the statement
+// wrote several objects, so the caller learns what stays written.
+func writeErr(verb string, done, total int, err error) error {
+	if total <= 1 {
+		return err
+	}
+	return &WriteError{Verb: verb, Done: done, Total: total, Err: err}
+}
+
+// insert creates each row's object, in order.
+func (c *connector) insert(ctx context.Context, plan *query.Plan) (driver.Result, error) {
+	rows, err := plan.Rows()
+	if err != nil {
+		return nil, err
+	}
+	var res result
+	for i, row := range rows {
+		obj, err := c.store.Create(ctx, row.ID, row.Data)
+		if err != nil {
+			return nil, writeErr("inserted", i, len(rows), err)
+		}
+		res.affected++
+		if len(rows) == 1 {
+			res.insertID, res.hasInsertID = int64(obj.Issue), true
+		}
+	}
+	return res, nil
+}
+
+// upsert is INSERT … ON DUPLICATE KEY UPDATE: it reads the offered ids in one GetMany, then
+// creates each new row and assigns each existing one. A row whose Create loses a race to
+// another writer is read and assigned instead, as MySQL would.
+func (c *connector) upsert(ctx context.Context, plan *query.Plan) (driver.Result, error) {
+	rows, err := plan.Rows()
+	if err != nil {
+		return nil, err
+	}
+	existing := map[string]*store.Object{}
+	if ids := plan.Access().IDs; len(ids) > 0 {
+		objs, err := c.store.GetMany(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range objs {
+			existing[strings.ToLower(o.ID)] = o
+		}
+	}
+	var res result
+	for i, row := range rows {
+		key := strings.ToLower(row.ID)
+		obj := existing[key]
+		var n int64
+		if obj == nil {
+			created, err := c.store.Create(ctx, row.ID, row.Data)
+			switch {
+			case err == nil:
+				existing[key], n = created, 1
+				obj = created
+			case errors.Is(err, store.ErrDuplicateKey):
+				if obj, err = c.store.Get(ctx, row.ID); err != nil {
+					return nil, writeErr("upserted", i, len(rows), err)
+				}
+			default:
+				return nil, writeErr("upserted", i, len(rows), err)
+			}
+		}
+		if n == 0 {
+			data, err := plan.AssignDuplicate(objectRecord(obj), row)
+			if err != nil {
+				return nil, writeErr("upserted", i, len(rows), err)
+			}
+			updated, changed, err := c.store.Put(ctx, obj, data)
+			if err != nil {
+				return nil, writeErr("upserted", i, len(rows), err)
+			}
+			if changed {
+				existing[key], n = updated, 2
+				obj = updated
+			}
+		}
+		res.affected += n
+		if len(rows) == 1 {
+			res.insertID, res.hasInsertID = int64(obj.Issue), true
+		}
+	}
+	return res, nil
+}
+
+// matching fetches what the access names and keeps the objects WHERE matches. It reads all of
+// them before anything is written, so a write cannot move the scan's pages under it.
+func (c *connector) matching(ctx context.Context, plan *query.Plan) ([]*store.Object, error) {
+	var out []*store.Object
+	for o, err := range c.objects(ctx, plan.Access()) {
+		if err != nil {
+			return nil, err
+		}
+		ok, err := plan.Match(objectRecord(o))
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}
+
+// update computes every matched object's new data before it sends anything (a bad assignment
+// writes nothing), then writes each change with Put: one comment per changed object, none for
+// an object left equal, which is not counted.
+func (c *connector) update(ctx context.Context, plan *query.Plan) (driver.Result, error) {
+	objs, err := c.matching(ctx, plan)
+	if err != nil {
+		return nil, err
+	}
+	datas := make([][]byte, len(objs))
+	for i, o := range objs {
+		if datas[i], err = plan.Assign(objectRecord(o)); err != nil {
+			return nil, fmt.Errorf("ghstore: update %q: %w", o.ID, err)
+		}
+	}
+	var res result
+	for i, o := range objs {
+		_, changed, err := c.store.Put(ctx, o, datas[i])
+		if err != nil {
+			return nil, writeErr("updated", i, len(objs), err)
+		}
+		if changed {
+			res.affected++
+		}
+	}
+	return res, nil
+}
+
+// delete archives every matched object. One deleted by someone else meanwhile is not counted.
+func (c *connector) delete(ctx context.Context, plan *query.Plan) (driver.Result, error) {
+	objs, err := c.matching(ctx, plan)
+	if err != nil {
+		return nil, err
+	}
+	var res result
+	for i, o := range objs {
+		err := c.store.DeleteObject(ctx, o)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, writeErr("deleted", i, len(objs), err)
+		}
+		res.affected++
+	}
+	return res, nil
+}
