@@ -273,3 +273,29 @@ func TestETagTooLargeBodyPassesThrough(t *testing.T) {
 		t.Fatal("an over-large body was cached")
 	}
 }
+
+func TestRevalidatedAnswerTakesThe304sRateLimitHeaders(t *testing.T) {
+	n := 0
+	b := &handlerBase{h: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n++
+		w.Header().Set("ETag", `"e"`)
+		w.Header().Set("X-RateLimit-Limit", "5000")
+		w.Header().Set("X-RateLimit-Reset", "1735787045")
+		if n == 1 {
+			w.Header().Set("X-RateLimit-Remaining", "1")
+			w.Write([]byte("body"))
+			return
+		}
+		w.Header().Set("X-RateLimit-Remaining", "0")
+		w.WriteHeader(http.StatusNotModified)
+	})}
+	tr := New(Options{Base: b, Clock: fakeClock()})
+	get(t, tr, context.Background(), "https://api.github.invalid/x")
+	resp, body, _ := get(t, tr, context.Background(), "https://api.github.invalid/x")
+	if body != "body" || resp.Header.Get("X-RateLimit-Remaining") != "0" {
+		t.Fatalf("got %q with %v", body, resp.Header)
+	}
+	if resp.Header.Get("X-RateLimit-Reset") != "" || resp.Header.Get(SpentResetHeader) != "1735787045" {
+		t.Fatalf("a spent budget's reset reached the client: %v", resp.Header)
+	}
+}
