@@ -42,7 +42,10 @@ func TestAccess(t *testing.T) {
 			_, _, err := mallory.Issues.CreateComment(ctx, "acme", "data", 1, &github.IssueComment{Body: github.String("hi")})
 			return err
 		}, 0},
-		{"stranger reacts", func() error { _, _, err := mallory.Reactions.CreateIssueReaction(ctx, "acme", "data", 1, "eyes"); return err }, 0},
+		{"stranger reacts", func() error {
+			_, _, err := mallory.Reactions.CreateIssueReaction(ctx, "acme", "data", 1, "eyes")
+			return err
+		}, 0},
 		{"stranger edits others' issue", func() error {
 			_, _, err := mallory.Issues.Edit(ctx, "acme", "data", 1, &github.IssueRequest{Body: github.String("pwned")})
 			return err
