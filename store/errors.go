@@ -16,6 +16,13 @@ var (
 	// ErrCorrupt: an issue's body or log cannot be read as an object (edited by hand into
 	// non-JSON, say). The error names the issue.
 	ErrCorrupt = errors.New("ghstore: corrupt object")
+	// ErrRepoNotFound: GitHub answered 404 for the repository: it may not exist, or the token
+	// lacks access to it (GitHub hides private repositories behind 404).
+	ErrRepoNotFound = errors.New("ghstore: repository not found, or the token lacks access to it")
+	// ErrIssuesDisabled: GitHub answered 410: the repository has Issues turned off.
+	ErrIssuesDisabled = errors.New("ghstore: Issues are disabled for this repository")
+	// ErrBadCredentials: GitHub answered 401: the token is wrong, expired or revoked.
+	ErrBadCredentials = errors.New("ghstore: bad credentials (GitHub answered 401)")
 )
 
 // RateLimitError is GitHub's rate limit, with the time it resets.

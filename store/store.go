@@ -18,6 +18,8 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"iter"
 	"time"
@@ -81,82 +83,109 @@ type Store struct {
 }
 
 // New checks opts and makes a Store. It sends no request.
-func New(opts Options) (*Store, error) { panic("store: not implemented") }
+func New(opts Options) (*Store, error) {
+	impl, err := newImpl(opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Store{impl: impl}, nil
+}
 
 // Get reads one object. ErrNotFound when there is none.
-func (s *Store) Get(ctx context.Context, id string) (*Object, error) { panic("store: not implemented") }
+func (s *Store) Get(ctx context.Context, id string) (*Object, error) {
+	rs, err := s.impl.get(ctx, id, false)
+	if err != nil {
+		return nil, err
+	}
+	return rs.obj, nil
+}
 
 // GetMany reads several objects concurrently; ids with no object are left out; the result keeps
 // the order of ids.
 func (s *Store) GetMany(ctx context.Context, ids []string) ([]*Object, error) {
-	panic("store: not implemented")
+	return s.impl.getMany(ctx, ids)
 }
 
 // Create stores a new object. ErrDuplicateKey when a live object has that id.
 func (s *Store) Create(ctx context.Context, id string, data json.RawMessage) (*Object, error) {
-	panic("store: not implemented")
+	return s.impl.create(ctx, id, data)
 }
 
 // Update deep-merges patch into the object (gh-store's merge: objects recurse; arrays, scalars
 // and null replace).
 func (s *Store) Update(ctx context.Context, id string, patch json.RawMessage) (*Object, error) {
-	panic("store: not implemented")
+	obj, _, err := s.impl.update(ctx, id, patch)
+	return obj, err
 }
 
 // Replace makes data the object's whole state.
 func (s *Store) Replace(ctx context.Context, id string, data json.RawMessage) (*Object, error) {
-	panic("store: not implemented")
+	obj, _, err := s.impl.replace(ctx, id, data)
+	return obj, err
 }
 
 // Put writes the change from base (an object just read) to data without reading it again: the
 // smallest deep-merge patch, or a replace when a key is removed. changed is false (and nothing is
 // sent) when data equals base.Data.
 func (s *Store) Put(ctx context.Context, base *Object, data json.RawMessage) (obj *Object, changed bool, err error) {
-	panic("store: not implemented")
+	return s.impl.put(ctx, base, data)
 }
 
 // Upsert creates the object or replaces its state.
 func (s *Store) Upsert(ctx context.Context, id string, data json.RawMessage) (obj *Object, created bool, err error) {
-	panic("store: not implemented")
+	return s.impl.upsert(ctx, id, data)
 }
 
 // Delete archives the object (soft delete). ErrNotFound when there is none.
-func (s *Store) Delete(ctx context.Context, id string) error { panic("store: not implemented") }
+func (s *Store) Delete(ctx context.Context, id string) error { return s.impl.remove(ctx, id) }
 
 // DeleteObject archives an object just read, without reading it again.
 func (s *Store) DeleteObject(ctx context.Context, base *Object) error {
-	panic("store: not implemented")
+	if base == nil {
+		return fmt.Errorf("%w: DeleteObject needs the object as read", ErrInvalidData)
+	}
+	if err := ValidateID(base.ID); err != nil {
+		return err
+	}
+	return s.impl.removeIssue(ctx, base.ID, base.Issue)
 }
 
 // List pages through every live object (100 a page, never through the search API).
 func (s *Store) List(ctx context.Context, opts ListOptions) iter.Seq2[*Object, error] {
-	panic("store: not implemented")
+	return s.impl.list(ctx, opts)
 }
 
 // History returns the object's log, the initial state first.
 func (s *Store) History(ctx context.Context, id string) ([]Entry, error) {
-	panic("store: not implemented")
+	return s.impl.history(ctx, id)
 }
 
 // Process materialises the pending updates of one issue: fold, PATCH body + close, +1 each newly
 // applied comment.
 func (s *Store) Process(ctx context.Context, issue int) (*Object, error) {
-	panic("store: not implemented")
+	return s.impl.process(ctx, issue)
 }
 
 // ProcessAll processes every open object; it returns how many it processed.
-func (s *Store) ProcessAll(ctx context.Context) (int, error) { panic("store: not implemented") }
+func (s *Store) ProcessAll(ctx context.Context) (int, error) { return s.impl.processAll(ctx) }
 
 // Snapshot writes gh-store's snapshot JSON of every live object to w.
-func (s *Store) Snapshot(ctx context.Context, w io.Writer) error { panic("store: not implemented") }
+func (s *Store) Snapshot(ctx context.Context, w io.Writer) error { return s.impl.snapshot(ctx, w) }
 
 // UpdateSnapshot brings the snapshot file at path up to date, reading only what changed since
 // its snapshot_time.
 func (s *Store) UpdateSnapshot(ctx context.Context, path string) error {
-	panic("store: not implemented")
+	return s.impl.updateSnapshot(ctx, path)
 }
 
 // Login returns the token's login (GET /user once; see DESIGN.md §3 for the Actions fallback).
-func (s *Store) Login(ctx context.Context) (string, error) { panic("store: not implemented") }
-
-type storeImpl struct{}
+func (s *Store) Login(ctx context.Context) (string, error) {
+	login, err := s.impl.tokenLogin(ctx)
+	if err != nil {
+		return "", err
+	}
+	if login == "" {
+		return "", errors.New("ghstore: the token's login is unknown: GET /user was refused and this Store has written nothing yet")
+	}
+	return login, nil
+}

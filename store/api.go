@@ -1,0 +1,114 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/google/go-github/v66/github"
+)
+
+// perPage is the page size of every list: GitHub's largest.
+const perPage = 100
+
+// apiErr wraps an error of a request to GitHub with what was being done, mapping the statuses that
+// say something about the repository or the token to this package's sentinels. go-github's
+// messages name the URL, never the token (it travels in a header).
+func (s *storeImpl) apiErr(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	var er *github.ErrorResponse
+	if errors.As(err, &er) && er.Response != nil {
+		switch er.Response.StatusCode {
+		case http.StatusUnauthorized:
+			return fmt.Errorf("%s: %w: %v", what, ErrBadCredentials, err)
+		case http.StatusGone:
+			return fmt.Errorf("%s: %w (%s/%s): %v", what, ErrIssuesDisabled, s.owner, s.repo, err)
+		case http.StatusNotFound:
+			return fmt.Errorf("%s: %w (%s/%s): %v", what, ErrRepoNotFound, s.owner, s.repo, err)
+		}
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// statusOf returns the HTTP status of a GitHub error answer, 0 when there was none.
+func statusOf(err error) int {
+	var er *github.ErrorResponse
+	if errors.As(err, &er) && er.Response != nil {
+		return er.Response.StatusCode
+	}
+	return 0
+}
+
+// listIssues lists the repository's issues carrying every label in labels, oldest first, 100 a
+// page, calling page for each page as it arrives; page returns false to stop. Requests are built
+// the same way every time so that the transport's ETag cache can answer a repeat with a 304.
+func (s *storeImpl) listIssues(ctx context.Context, labels []string, state string, since time.Time,
+	page func([]*github.Issue) (bool, error)) error {
+	opts := &github.IssueListByRepoOptions{
+		Labels:      labels,
+		State:       state,
+		Sort:        "created",
+		Direction:   "asc",
+		Since:       since,
+		ListOptions: github.ListOptions{PerPage: perPage},
+	}
+	for {
+		issues, resp, err := s.gh.Issues.ListByRepo(ctx, s.owner, s.repo, opts)
+		if err != nil {
+			return s.apiErr(err, fmt.Sprintf("ghstore: listing issues labelled %v", labels))
+		}
+		var keep []*github.Issue
+		for _, iss := range issues {
+			if !iss.IsPullRequest() {
+				keep = append(keep, iss)
+			}
+		}
+		more, err := page(keep)
+		if err != nil || !more || resp.NextPage == 0 {
+			return err
+		}
+		opts.Page = resp.NextPage
+	}
+}
+
+// listComments lists every comment of an issue (ascending id), 100 a page.
+func (s *storeImpl) listComments(ctx context.Context, issue int) ([]*github.IssueComment, error) {
+	opts := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: perPage}}
+	var all []*github.IssueComment
+	for {
+		cs, resp, err := s.gh.Issues.ListComments(ctx, s.owner, s.repo, issue, opts)
+		if err != nil {
+			return nil, s.apiErr(err, fmt.Sprintf("ghstore: listing the comments of issue #%d", issue))
+		}
+		all = append(all, cs...)
+		if resp.NextPage == 0 {
+			return all, nil
+		}
+		opts.Page = resp.NextPage
+	}
+}
+
+// entries reads comments as log entries, deciding each author's trust.
+func (s *storeImpl) entries(ctx context.Context, comments []*github.IssueComment) ([]logEntry, error) {
+	out := make([]logEntry, 0, len(comments))
+	for _, c := range comments {
+		ok, err := s.isTrusted(ctx, c.GetUser().GetLogin(), c.GetAuthorAssociation())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, newLogEntry(c, ok))
+	}
+	return out, nil
+}
+
+func labelNames(iss *github.Issue) []string {
+	out := make([]string, 0, len(iss.Labels))
+	for _, l := range iss.Labels {
+		out = append(out, l.GetName())
+	}
+	return out
+}

@@ -1,0 +1,93 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/google/go-github/v66/github"
+)
+
+// create stores a new object in at most 4 requests, 3 of them content-creating:
+//
+//  1. POST the issue (title, 2-space-indented body, labels gh-store, stored-object, UID:<id>);
+//  2. list the issues of id, to catch an existing object or a racing Create: when an older live
+//     issue by a trusted author has the id (case-insensitively, as labels compare), ours is archived
+//     and the caller gets ErrDuplicateKey naming the id and the existing issue;
+//  3. POST the initial-state comment;
+//  4. PATCH the issue closed (body current, nothing pending).
+//
+// Everything is validated before the first request.
+func (s *storeImpl) create(ctx context.Context, id string, data []byte) (*Object, error) {
+	if err := ValidateID(id); err != nil {
+		return nil, err
+	}
+	v, err := validateData(id, data)
+	if err != nil {
+		return nil, err
+	}
+	body := v.indented()
+	if err := checkSize(id, "issue body", body); err != nil {
+		return nil, err
+	}
+	compact := v.compact()
+	// The largest issue number an envelope can carry, so the check holds whatever number GitHub gives.
+	if err := checkSize(id, "initial-state comment", envelope(compact, "append", math.MaxInt32, s.clock.Now(), true)); err != nil {
+		return nil, err
+	}
+
+	title, bodyStr, labels := titlePrefix+id, string(body), liveLabels(id)
+	iss, err := s.createIssue(ctx, id, &github.IssueRequest{Title: &title, Body: &bodyStr, Labels: &labels})
+	if err != nil {
+		return nil, err
+	}
+	n := iss.GetNumber()
+
+	all, err := s.findIssues(ctx, id)
+	if err != nil {
+		return nil, s.abandon(ctx, id, n, err)
+	}
+	for _, other := range all {
+		if other.GetNumber() < n {
+			if aerr := s.archive(ctx, id, n); aerr != nil {
+				return nil, fmt.Errorf("%w: %q is issue #%d (and archiving the new issue #%d failed: %v)", ErrDuplicateKey, id, other.GetNumber(), n, aerr)
+			}
+			return nil, fmt.Errorf("%w: %q already exists as issue #%d", ErrDuplicateKey, id, other.GetNumber())
+		}
+	}
+
+	env := envelope(compact, "append", n, s.clock.Now(), true)
+	if _, err := s.createComment(ctx, n, string(env)); err != nil {
+		return nil, s.abandon(ctx, id, n, err)
+	}
+	closed := "closed"
+	done, err := s.editIssue(ctx, n, &github.IssueRequest{State: &closed})
+	if err != nil {
+		// The object exists and reads correctly while open (its log holds the initial state).
+		return nil, fmt.Errorf("ghstore: created %q as issue #%d but could not close it: %w", id, n, err)
+	}
+	return &Object{
+		ID:        id,
+		Data:      compact,
+		Issue:     n,
+		Version:   1,
+		CreatedAt: iss.GetCreatedAt().Time,
+		UpdatedAt: done.GetUpdatedAt().Time,
+	}, nil
+}
+
+// abandon archives a half-made object's issue so that it is not left as a live object without its
+// initial state, and returns cause.
+func (s *storeImpl) abandon(ctx context.Context, id string, issue int, cause error) error {
+	if aerr := s.archive(ctx, id, issue); aerr != nil {
+		return fmt.Errorf("ghstore: creating %q: %w (issue #%d is left half-made: %v)", id, cause, issue, aerr)
+	}
+	return fmt.Errorf("ghstore: creating %q: %w (issue #%d was archived)", id, cause, issue)
+}
+
+// archive soft-deletes an issue: labels archived, gh-store, UID:<id>, closed.
+func (s *storeImpl) archive(ctx context.Context, id string, issue int) error {
+	labels, closed := archivedLabels(id), "closed"
+	_, err := s.editIssue(ctx, issue, &github.IssueRequest{Labels: &labels, State: &closed})
+	return err
+}

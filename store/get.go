@@ -1,0 +1,138 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/google/go-github/v66/github"
+)
+
+// findIssue finds the issue of object id with ONE request (while there are at most 100 issues
+// carrying its labels): the issues labelled stored-object and UID:<id>, any state. Issues whose
+// author is not trusted are not objects (a stranger's issue that copies an object's labels is
+// ignored); among several, the oldest (lowest number) is the object. nil when there is none.
+func (s *storeImpl) findIssue(ctx context.Context, id string) (*github.Issue, error) {
+	all, err := s.findIssues(ctx, id)
+	if err != nil || len(all) == 0 {
+		return nil, err
+	}
+	return all[0], nil
+}
+
+// findIssues returns every live issue of id by a trusted author, oldest first.
+func (s *storeImpl) findIssues(ctx context.Context, id string) ([]*github.Issue, error) {
+	var found []*github.Issue
+	err := s.listIssues(ctx, []string{labelObject, uidLabel(id)}, "all", timeZero(), func(page []*github.Issue) (bool, error) {
+		for _, iss := range page {
+			ok, err := s.isObjectIssue(ctx, iss)
+			if err != nil {
+				return false, err
+			}
+			if got, _ := objectID(labelNames(iss)); ok && strings.EqualFold(got, id) {
+				found = append(found, iss)
+			}
+		}
+		return true, nil
+	})
+	sortByNumber(found)
+	return found, err
+}
+
+// isObjectIssue: a live object's issue (labels) written by a trusted author.
+func (s *storeImpl) isObjectIssue(ctx context.Context, iss *github.Issue) (bool, error) {
+	if _, live := objectID(labelNames(iss)); !live {
+		return false, nil
+	}
+	return s.isTrusted(ctx, iss.GetUser().GetLogin(), iss.GetAuthorAssociation())
+}
+
+func notFound(id string) error {
+	return fmt.Errorf("%w: no object %q", ErrNotFound, id)
+}
+
+// readState is an object as read, with what a write needs to go on from it.
+type readState struct {
+	issue    *github.Issue
+	comments []*github.IssueComment // nil unless the comments were listed
+	fold     *folded                // nil unless the comments were listed
+	obj      *Object
+}
+
+// get reads object id: one request for a closed issue (its body is the state), plus the comment
+// list (1 request per 100) for an open one, whose state is the fold of its trusted log.
+func (s *storeImpl) get(ctx context.Context, id string, exact bool) (*readState, error) {
+	if err := ValidateID(id); err != nil {
+		return nil, err
+	}
+	iss, err := s.findIssue(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if iss == nil {
+		return nil, notFound(id)
+	}
+	return s.readIssue(ctx, iss, exact)
+}
+
+// readIssue reads an object's issue; exact lists the comments of a closed issue too, so that the
+// state is the fold of the log rather than the body.
+func (s *storeImpl) readIssue(ctx context.Context, iss *github.Issue, exact bool) (*readState, error) {
+	rs := &readState{issue: iss}
+	open := iss.GetState() == "open"
+	if !open && !exact {
+		obj, err := objectFromBody(iss)
+		if err != nil {
+			return nil, err
+		}
+		rs.obj = obj
+		return rs, nil
+	}
+	cs, err := s.listComments(ctx, iss.GetNumber())
+	if err != nil {
+		return nil, err
+	}
+	es, err := s.entries(ctx, cs)
+	if err != nil {
+		return nil, err
+	}
+	f, err := fold(iss.GetNumber(), iss.GetBody(), open, es)
+	if err != nil {
+		return nil, err
+	}
+	rs.comments, rs.fold = cs, f
+	rs.obj = objectFromFold(iss, f)
+	return rs, nil
+}
+
+// objectFromBody reads a closed issue: its body is the state and nothing is pending. Version is the
+// issue's comment count (the initial state + one per update), which is exact while only trusted
+// clients comment; reading the log (History, or any write) gives the exact figure.
+func objectFromBody(iss *github.Issue) (*Object, error) {
+	v, ok := parseObject([]byte(iss.GetBody()))
+	if !ok {
+		return nil, corruptBody(iss.GetNumber())
+	}
+	id, _ := objectID(labelNames(iss))
+	return &Object{
+		ID:        id,
+		Data:      v.compact(),
+		Issue:     iss.GetNumber(),
+		Version:   max(1, iss.GetComments()),
+		CreatedAt: iss.GetCreatedAt().Time,
+		UpdatedAt: iss.GetUpdatedAt().Time,
+	}, nil
+}
+
+func objectFromFold(iss *github.Issue, f *folded) *Object {
+	id, _ := objectID(labelNames(iss))
+	return &Object{
+		ID:        id,
+		Data:      f.data.compact(),
+		Issue:     iss.GetNumber(),
+		Version:   f.version,
+		Pending:   f.pending,
+		CreatedAt: iss.GetCreatedAt().Time,
+		UpdatedAt: iss.GetUpdatedAt().Time,
+	}
+}

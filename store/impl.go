@@ -1,0 +1,51 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/google/go-github/v66/github"
+
+	"github.com/ghstore/ghstore/internal/clock"
+)
+
+// storeImpl holds one Store's settings and what it learns (the token's login). It holds no cache of
+// objects: every read asks GitHub (cheaply, through the transport's ETag cache).
+type storeImpl struct {
+	owner, repo string
+	gh          *github.Client
+	async       bool
+	clock       clock.Clock
+	concurrency int
+	trust       *trust
+}
+
+func newImpl(opts Options) (*storeImpl, error) {
+	if opts.Client == nil {
+		return nil, errors.New("ghstore: store.Options.Client is nil")
+	}
+	if strings.TrimSpace(opts.Owner) == "" || strings.TrimSpace(opts.Repo) == "" ||
+		strings.Contains(opts.Owner, "/") || strings.Contains(opts.Repo, "/") {
+		return nil, fmt.Errorf("ghstore: bad repository %q/%q: want an owner and a name", opts.Owner, opts.Repo)
+	}
+	if opts.Concurrency < 0 {
+		return nil, fmt.Errorf("ghstore: Concurrency %d is negative", opts.Concurrency)
+	}
+	s := &storeImpl{
+		owner:       opts.Owner,
+		repo:        opts.Repo,
+		gh:          opts.Client,
+		async:       opts.Async,
+		clock:       opts.Clock,
+		concurrency: opts.Concurrency,
+		trust:       newTrust(opts.Trusted, opts.Login),
+	}
+	if s.clock == nil {
+		s.clock = clock.Real{}
+	}
+	if s.concurrency == 0 {
+		s.concurrency = 8
+	}
+	return s, nil
+}

@@ -1,0 +1,61 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"strings"
+
+	"github.com/google/go-github/v66/github"
+)
+
+// stopListing ends a listing early when the consumer stops.
+type stopListing struct{}
+
+func (stopListing) Error() string { return "stop" }
+
+// list pages through the live objects, oldest first: ceil(M/100) requests, plus the comment list of
+// each open issue (1 per 100 comments). It yields as each page arrives (holding at most a page),
+// skips issues by untrusted authors, and for ids met twice (case-insensitively) keeps the oldest.
+// An object that cannot be read (ErrCorrupt) is yielded as an error and the listing goes on.
+func (s *storeImpl) list(ctx context.Context, opts ListOptions) iter.Seq2[*Object, error] {
+	return func(yield func(*Object, error) bool) {
+		seen := map[string]bool{}
+		count := 0
+		err := s.listIssues(ctx, []string{labelObject}, "all", opts.Since, func(page []*github.Issue) (bool, error) {
+			for _, iss := range page {
+				ok, err := s.isObjectIssue(ctx, iss)
+				if err != nil {
+					return false, err
+				}
+				if !ok {
+					continue
+				}
+				id, _ := objectID(labelNames(iss))
+				key := strings.ToLower(id)
+				if seen[key] {
+					continue
+				}
+				seen[key] = true
+				rs, err := s.readIssue(ctx, iss, false)
+				var obj *Object
+				if rs != nil {
+					obj = rs.obj
+				}
+				if !yield(obj, err) {
+					return false, stopListing{}
+				}
+				if err == nil {
+					count++
+				}
+				if opts.Limit > 0 && count >= opts.Limit {
+					return false, stopListing{}
+				}
+			}
+			return true, nil
+		})
+		if err != nil && !errors.As(err, new(stopListing)) {
+			yield(nil, err)
+		}
+	}
+}

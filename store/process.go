@@ -1,0 +1,78 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/go-github/v66/github"
+)
+
+// process materialises issue's pending updates: GET the issue, list its comments, fold, PATCH body +
+// close (checked by the answer's comment count), +1 each newly applied update:
+// 2 + ceil(C/100) + N requests. A closed issue whose body already is the fold is left alone.
+func (s *storeImpl) process(ctx context.Context, issue int) (*Object, error) {
+	iss, _, err := s.gh.Issues.Get(ctx, s.owner, s.repo, issue)
+	if err != nil {
+		if statusOf(err) == 404 {
+			return nil, fmt.Errorf("%w: issue #%d (or the repository %s/%s is not readable): %v", ErrNotFound, issue, s.owner, s.repo, err)
+		}
+		return nil, s.apiErr(err, fmt.Sprintf("ghstore: reading issue #%d", issue))
+	}
+	ok, err := s.isObjectIssue(ctx, iss)
+	if err != nil {
+		return nil, err
+	}
+	if !ok || iss.IsPullRequest() {
+		return nil, fmt.Errorf("%w: issue #%d is not a live object by a trusted author", ErrNotFound, issue)
+	}
+	return s.processIssue(ctx, iss)
+}
+
+func (s *storeImpl) processIssue(ctx context.Context, iss *github.Issue) (*Object, error) {
+	n := iss.GetNumber()
+	id, _ := objectID(labelNames(iss))
+	cs, err := s.listComments(ctx, n)
+	if err != nil {
+		return nil, err
+	}
+	if iss.GetState() != "open" {
+		es, err := s.entries(ctx, cs)
+		if err != nil {
+			return nil, err
+		}
+		f, err := fold(n, iss.GetBody(), true, es)
+		if err == nil && f.pending == 0 {
+			return objectFromFold(iss, f), nil
+		}
+	}
+	body := iss.GetBody()
+	return s.settle(ctx, id, n, &body, cs)
+}
+
+// processAll processes every open object, oldest first; it returns how many it processed.
+func (s *storeImpl) processAll(ctx context.Context) (int, error) {
+	var open []*github.Issue
+	err := s.listIssues(ctx, []string{labelObject}, "open", timeZero(), func(page []*github.Issue) (bool, error) {
+		for _, iss := range page {
+			ok, err := s.isObjectIssue(ctx, iss)
+			if err != nil {
+				return false, err
+			}
+			if ok {
+				open = append(open, iss)
+			}
+		}
+		return true, nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	done := 0
+	for _, iss := range open {
+		if _, err := s.processIssue(ctx, iss); err != nil {
+			return done, fmt.Errorf("ghstore: processed %d of %d open objects: %w", done, len(open), err)
+		}
+		done++
+	}
+	return done, nil
+}

@@ -1,0 +1,149 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/google/go-github/v66/github"
+)
+
+// writeTries bounds how often one write is sent when its answers are lost.
+const writeTries = 3
+
+// ambiguous reports whether a failed write may nevertheless have been applied: the answer was lost
+// (a transport error) or GitHub answered 5xx. A 4xx, a rate limit (the transport's
+// *RateLimitError: nothing was applied) or the caller's own cancellation is not ambiguous.
+func ambiguous(ctx context.Context, err error) bool {
+	if err == nil || ctx.Err() != nil {
+		return false
+	}
+	var rl *RateLimitError
+	if errors.As(err, &rl) {
+		return false
+	}
+	var er *github.ErrorResponse
+	if errors.As(err, &er) {
+		return er.Response != nil && er.Response.StatusCode >= 500
+	}
+	var ae *github.AbuseRateLimitError
+	var rle *github.RateLimitError
+	if errors.As(err, &ae) || errors.As(err, &rle) {
+		return false
+	}
+	return true
+}
+
+// createIssue POSTs an issue; when the answer is lost it looks for the issue (by our login and body
+// among the issues carrying its labels) before sending it again, so no object is ever created twice.
+func (s *storeImpl) createIssue(ctx context.Context, id string, req *github.IssueRequest) (*github.Issue, error) {
+	var lastErr error
+	for try := 0; try < writeTries; try++ {
+		iss, _, err := s.gh.Issues.Create(ctx, s.owner, s.repo, req)
+		if err == nil {
+			s.learnLogin(iss.GetUser().GetLogin())
+			return iss, nil
+		}
+		if !ambiguous(ctx, err) {
+			return nil, s.apiErr(err, fmt.Sprintf("ghstore: creating the issue of %q", id))
+		}
+		lastErr = err
+		found, ferr := s.findOwnIssue(ctx, id, req.GetBody())
+		if ferr != nil {
+			return nil, fmt.Errorf("ghstore: creating the issue of %q: the answer was lost (%v), and checking for it failed: %w", id, err, ferr)
+		}
+		if found != nil {
+			return found, nil
+		}
+	}
+	return nil, s.apiErr(lastErr, fmt.Sprintf("ghstore: creating the issue of %q (%d tries)", id, writeTries))
+}
+
+// findOwnIssue returns the newest live issue of id with this body by the token's login (or by a
+// trusted author when the login is not known), or nil.
+func (s *storeImpl) findOwnIssue(ctx context.Context, id, body string) (*github.Issue, error) {
+	all, err := s.findIssues(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	me := s.knownLogin()
+	for i := len(all) - 1; i >= 0; i-- {
+		iss := all[i]
+		if iss.GetBody() == body && (me == "" || iss.GetUser().GetLogin() == me) {
+			s.learnLogin(iss.GetUser().GetLogin())
+			return iss, nil
+		}
+	}
+	return nil, nil
+}
+
+// createComment POSTs a comment; when the answer is lost it lists the comments and adopts ours
+// (matched by body and author) before sending it again, so no update is ever written twice.
+func (s *storeImpl) createComment(ctx context.Context, issue int, body string) (*github.IssueComment, error) {
+	var lastErr error
+	for try := 0; try < writeTries; try++ {
+		c, _, err := s.gh.Issues.CreateComment(ctx, s.owner, s.repo, issue, &github.IssueComment{Body: &body})
+		if err == nil {
+			s.learnLogin(c.GetUser().GetLogin())
+			return c, nil
+		}
+		if !ambiguous(ctx, err) {
+			return nil, s.apiErr(err, fmt.Sprintf("ghstore: commenting on issue #%d", issue))
+		}
+		lastErr = err
+		cs, lerr := s.listComments(ctx, issue)
+		if lerr != nil {
+			return nil, fmt.Errorf("ghstore: commenting on issue #%d: the answer was lost (%v), and checking for it failed: %w", issue, err, lerr)
+		}
+		me := s.knownLogin()
+		for i := len(cs) - 1; i >= 0; i-- {
+			c := cs[i]
+			if c.GetBody() != body {
+				continue
+			}
+			if me == "" {
+				ok, terr := s.isTrusted(ctx, c.GetUser().GetLogin(), c.GetAuthorAssociation())
+				if terr != nil || !ok {
+					continue
+				}
+				s.learnLogin(c.GetUser().GetLogin())
+			} else if c.GetUser().GetLogin() != me {
+				continue
+			}
+			return c, nil
+		}
+	}
+	return nil, s.apiErr(lastErr, fmt.Sprintf("ghstore: commenting on issue #%d (%d tries)", issue, writeTries))
+}
+
+// editIssue PATCHes an issue; a PATCH sets fields to values, so resending one whose answer was lost
+// is harmless.
+func (s *storeImpl) editIssue(ctx context.Context, issue int, req *github.IssueRequest) (*github.Issue, error) {
+	var err error
+	for try := 0; try < writeTries; try++ {
+		var iss *github.Issue
+		iss, _, err = s.gh.Issues.Edit(ctx, s.owner, s.repo, issue, req)
+		if err == nil {
+			return iss, nil
+		}
+		if !ambiguous(ctx, err) {
+			break
+		}
+	}
+	return nil, s.apiErr(err, fmt.Sprintf("ghstore: editing issue #%d", issue))
+}
+
+// plusOne gives a comment a +1; GitHub answers an existing reaction with 200, so resending is harmless.
+func (s *storeImpl) plusOne(ctx context.Context, commentID int64) error {
+	var err error
+	for try := 0; try < writeTries; try++ {
+		_, _, err = s.gh.Reactions.CreateIssueCommentReaction(ctx, s.owner, s.repo, commentID, "+1")
+		if err == nil {
+			return nil
+		}
+		if !ambiguous(ctx, err) {
+			break
+		}
+	}
+	return s.apiErr(err, fmt.Sprintf("ghstore: reacting +1 to comment %d", commentID))
+}
