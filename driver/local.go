@@ -1,6 +1,7 @@
 package driver
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"path/filepath"
@@ -77,8 +78,11 @@ func (l *localBackends) acquire(cfg *Config) (*localBackend, error) {
 	be := l.dirs[abs]
 	if be == nil {
 		srv, err := localgh.Open(serverOptions(abs, cfg.Owner))
-		if err != nil {
+		if errors.Is(err, localgh.ErrLocked) {
 			return nil, fmt.Errorf("%w: %w", ErrLocalDirBusy, err)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("ghstore: local: open %s: %w", abs, err)
 		}
 		be = &dirBackend{srv: srv, owner: cfg.Owner}
 		l.dirs[abs] = be
