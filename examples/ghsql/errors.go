@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/google/go-github/v66/github"
+
+	"github.com/ghstore/ghstore/internal/transport"
+	"github.com/ghstore/ghstore/store"
+)
+
+// explain turns err (met at now) into words a person can act on: what went wrong and what to do about it.
+// Errors ghstore already words well pass through; GitHub's answers that are not self-explaining
+// (404, 401, 410, rate limits) get the likely causes.
+func explain(err error, now time.Time) string {
+	var (
+		rl   *transport.RateLimitError
+		ghe  *github.ErrorResponse
+		ghrl *github.RateLimitError
+		abrl *github.AbuseRateLimitError
+	)
+	switch {
+	case errors.As(err, &rl):
+		return rateLimitText(rl.Secondary, rl.Reset, now)
+	case errors.As(err, &ghrl):
+		return rateLimitText(false, ghrl.Rate.Reset.Time, now)
+	case errors.As(err, &abrl):
+		return rateLimitText(true, now.Add(abrl.GetRetryAfter()), now)
+	case errors.Is(err, context.Canceled):
+		return "canceled. A write that was under way may have been partly applied: look with SELECT before running it again."
+	case errors.Is(err, context.DeadlineExceeded):
+		return "timed out (the DSN's timeout=). A write that was under way may have been partly applied: look with SELECT before running it again."
+	case errors.As(err, &ghe) && ghe.Response != nil:
+		repo := repoOf(ghe.Response.Request)
+		switch ghe.Response.StatusCode {
+		case http.StatusNotFound:
+			return fmt.Sprintf("GitHub answered 404 Not Found%s. Check the owner/repo in the DSN, and that the token "+
+				"may read it: GitHub answers 404, not 403, when a token has no access to a private repository.", repo)
+		case http.StatusUnauthorized:
+			return "GitHub refused the token (401 Bad credentials): it may be mistyped, expired or revoked. " +
+				"Set a valid one in GITHUB_TOKEN (or GH_TOKEN, or token= in the DSN)."
+		case http.StatusForbidden:
+			return fmt.Sprintf("GitHub answered 403 Forbidden%s: %s. The token may lack the Issues permission "+
+				"(read and write) on this repository.", repo, ghe.Message)
+		case http.StatusGone:
+			return fmt.Sprintf("Issues are disabled%s: ghstore keeps objects in Issues; turn them on in the "+
+				"repository's Settings.", repo)
+		}
+	}
+	if errors.Is(err, store.ErrTooLarge) {
+		return err.Error() + " (GitHub keeps at most 65,536 characters in an issue body or comment)"
+	}
+	return err.Error()
+}
+
+// repoOf names the repository a request went to, as " for owner/repo", or "".
+func repoOf(r *http.Request) string {
+	if r == nil || r.URL == nil {
+		return ""
+	}
+	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	for i := 0; i+2 < len(parts); i++ {
+		if parts[i] == "repos" {
+			return fmt.Sprintf(" for %s/%s", parts[i+1], parts[i+2])
+		}
+	}
+	return ""
+}
+
+// rateLimitText says which of GitHub's rate limits was hit, when it resets and what to do.
+func rateLimitText(secondary bool, reset, now time.Time) string {
+	when := fmt.Sprintf("it resets at %s (%s)", reset.Local().Format("15:04:05 MST"), untilText(reset.Sub(now)))
+	if secondary {
+		return "GitHub's secondary rate limit on content-creating requests (about 80 a minute, 500 an hour) was hit; " +
+			when + ". Wait until then, or lower writes_per_minute / writes_per_hour in the DSN to pace writes."
+	}
+	return "GitHub's rate limit for this token is spent; " + when +
+		". Wait until then, or use another token; \\limits at the prompt shows the budget."
+}

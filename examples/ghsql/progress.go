@@ -1,0 +1,79 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ghstore/ghstore/internal/clock"
+	"github.com/ghstore/ghstore/internal/transport"
+)
+
+// progressInterval is how often a running statement's progress line is redrawn; a statement that
+// ends sooner shows none.
+const progressInterval = 250 * time.Millisecond
+
+// progress draws one line on a terminal (stderr) while a statement runs: the rows it has
+// produced, the requests it has sent (and how many GitHub answered 304, which it does not count),
+// the rate-limit budget left, and the time spent. It redraws on each tick and erases itself when
+// stopped, so the statement's own output is left clean.
+type progress struct {
+	w      io.Writer
+	clock  clock.Clock
+	stats  func() transport.Stats
+	ticker func(time.Duration) (<-chan time.Time, func())
+
+	rows atomic.Int64 // set by the statement as it reads
+
+	stop func() // ends the drawing goroutine and erases the line
+}
+
+// startProgress begins drawing on w. Its stop method must be called.
+func startProgress(w io.Writer, clk clock.Clock, ticker func(time.Duration) (<-chan time.Time, func()),
+	stats func() transport.Stats) *progress {
+	p := &progress{w: w, clock: clk, stats: stats, ticker: ticker}
+	base, start := stats(), clk.Now()
+	ticks, stopTicker := ticker(progressInterval)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	drawn := false
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ticks:
+				fmt.Fprintf(w, "\r\x1b[K%s", p.line(base, stats(), clk.Now().Sub(start)))
+				drawn = true
+			}
+		}
+	}()
+	var once sync.Once
+	p.stop = func() {
+		once.Do(func() {
+			stopTicker()
+			close(done)
+			wg.Wait()
+			if drawn {
+				fmt.Fprint(w, "\r\x1b[K")
+			}
+		})
+	}
+	return p
+}
+
+// line is the progress text for the requests between base and now, after elapsed.
+func (p *progress) line(base, now transport.Stats, elapsed time.Duration) string {
+	s := fmt.Sprintf("… %s · %d requests", rowsNoun(p.rows.Load()), now.Requests-base.Requests)
+	if nm := now.NotModified - base.NotModified; nm > 0 {
+		s += fmt.Sprintf(" (%d unchanged, not counted)", nm)
+	}
+	if now.Limit > 0 {
+		s += fmt.Sprintf(" · budget %d/%d", now.Remaining, now.Limit)
+	}
+	return s + fmt.Sprintf(" · %s", elapsed.Round(100*time.Millisecond))
+}

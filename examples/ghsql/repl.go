@@ -1,0 +1,169 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+const (
+	prompt         = "ghsql> "
+	continuePrompt = "    -> "
+)
+
+// lineReader reads the input one line at a time: liner on a terminal, plain lines otherwise.
+type lineReader interface {
+	// ReadLine shows p (when it is a terminal) and returns the next line without its newline;
+	// io.EOF at the end (Ctrl-D), errAborted when Ctrl-C drops the line being typed.
+	ReadLine(p string) (string, error)
+	// Remember adds a statement to the history (a no-op without one).
+	Remember(entry string)
+	Close() error
+}
+
+// errAborted is Ctrl-C at the prompt: the statement being typed is dropped.
+var errAborted = errors.New("ghsql: input aborted")
+
+// loop reads statements and meta commands from lr and runs them until the input ends or \q.
+// Interactive, an error is shown and the loop goes on, and Ctrl-C cancels only the running
+// statement; otherwise the first error ends the loop (and ghsql's exit status says so).
+func (s *session) loop(ctx context.Context, lr lineReader, interactive bool) error {
+	var interrupts <-chan os.Signal
+	if interactive && s.sys.interrupts != nil {
+		ch, stop := s.sys.interrupts()
+		defer stop()
+		interrupts = ch
+	}
+	var buf strings.Builder
+	for {
+		p := prompt
+		if !isBlank(buf.String()) {
+			p = continuePrompt
+		}
+		line, err := lr.ReadLine(p)
+		switch {
+		case errors.Is(err, errAborted):
+			buf.Reset()
+			continue
+		case errors.Is(err, io.EOF):
+			if interactive {
+				fmt.Fprintln(s.sys.stdout)
+			}
+			if rest := buf.String(); !isBlank(rest) {
+				// The last statement of a script may go without its ';'.
+				if interactive {
+					lr.Remember(oneLine(rest))
+				}
+				return s.runOne(ctx, strings.TrimSpace(rest), interrupts, interactive)
+			}
+			return nil
+		case err != nil:
+			return err
+		}
+		if s.echo {
+			fmt.Fprintf(s.sys.stdout, "%s%s\n", p, line)
+		}
+		if isBlank(buf.String()) && strings.HasPrefix(strings.TrimSpace(line), `\`) {
+			buf.Reset()
+			if interactive {
+				lr.Remember(strings.TrimSpace(line))
+			}
+			quit, err := s.meta(ctx, strings.TrimSpace(line), interrupts)
+			if err != nil && !interactive {
+				return err
+			}
+			if err != nil {
+				fmt.Fprintf(s.sys.stderr, "ERROR: %s\n", explain(err, s.sys.clock.Now()))
+			}
+			if quit {
+				return nil
+			}
+			continue
+		}
+		buf.WriteString(line)
+		buf.WriteByte('\n')
+		stmts, rest := splitStatements(buf.String())
+		buf.Reset()
+		buf.WriteString(rest)
+		if len(stmts) > 0 && isBlank(rest) {
+			buf.Reset()
+		}
+		for _, stmt := range stmts {
+			if interactive {
+				lr.Remember(oneLine(stmt) + ";")
+			}
+			if err := s.runOne(ctx, stmt, interrupts, interactive); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// runOne runs stmt under a context that Ctrl-C cancels (interactive). Interactive, an error is
+// shown and nil returned; otherwise the error is returned.
+func (s *session) runOne(ctx context.Context, stmt string, interrupts <-chan os.Signal, interactive bool) error {
+	err := s.cancellable(ctx, interrupts, func(ctx context.Context) error { return s.execute(ctx, stmt) })
+	if err == nil || !interactive {
+		return err
+	}
+	fmt.Fprintf(s.sys.stderr, "ERROR: %s\n", explain(err, s.sys.clock.Now()))
+	return nil
+}
+
+// cancellable runs f under a context that an interrupt cancels.
+func (s *session) cancellable(ctx context.Context, interrupts <-chan os.Signal, f func(context.Context) error) error {
+	if interrupts == nil {
+		return f(ctx)
+	}
+	// An interrupt that came while no statement ran must not cancel this one.
+	for len(interrupts) > 0 {
+		<-interrupts
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case <-interrupts:
+			cancel()
+		case <-done:
+		}
+	}()
+	return f(ctx)
+}
+
+// oneLine joins a statement's lines for the history.
+func oneLine(stmt string) string {
+	return strings.Join(strings.Fields(strings.TrimSpace(stmt)), " ")
+}
+
+// plainReader reads lines from a stream with no prompt and no history: piped input.
+type plainReader struct {
+	sc *bufio.Scanner
+}
+
+// newPlainReader reads r line by line (lines up to 1 MiB: an object is at most 64 KiB).
+func newPlainReader(r io.Reader) *plainReader {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	return &plainReader{sc: sc}
+}
+
+func (r *plainReader) ReadLine(string) (string, error) {
+	if r.sc.Scan() {
+		return strings.TrimSuffix(r.sc.Text(), "\r"), nil
+	}
+	if err := r.sc.Err(); err != nil {
+		return "", err
+	}
+	return "", io.EOF
+}
+
+func (r *plainReader) Remember(string) {}
+
+func (r *plainReader) Close() error { return nil }
