@@ -50,11 +50,14 @@ func (s *storeImpl) checkChange(id string, c *change) error {
 
 // modify reads object id with its log, lets fn compute the new state, and writes the change.
 func (s *storeImpl) modify(ctx context.Context, id string, fn func(old *value) *value) (*Object, bool, error) {
-	rs, err := s.get(ctx, id, true)
+	// Inline writes read the log (exact state, and what the body witnesses); async ones only need
+	// the state to diff against.
+	rs, err := s.get(ctx, id, !s.async)
 	if err != nil {
 		return nil, false, err
 	}
-	c := computeChange(rs.fold.data, fn(rs.fold.data))
+	old := rs.fold.dataOr(rs.obj)
+	c := computeChange(old, fn(old))
 	if c == nil {
 		return rs.obj, false, nil
 	}
@@ -212,4 +215,13 @@ func hasInitial(es []logEntry) bool {
 		}
 	}
 	return false
+}
+
+// dataOr is the folded state, or obj's data when the log was not read.
+func (f *folded) dataOr(obj *Object) *value {
+	if f != nil {
+		return f.data
+	}
+	v, _ := parseObject(obj.Data) // obj.Data was produced from a parsed object
+	return v
 }
