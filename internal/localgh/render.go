@@ -109,6 +109,7 @@ type privateUserJSON struct {
 func (s *server) renderPrivateUser(rc *reqCtx, login string) *privateUserJSON {
 	u := s.st.users[strings.ToLower(login)]
 	out := &privateUserJSON{userJSON: *s.renderUser(rc, login), CreatedAt: ghTime(u.CreatedAt), UpdatedAt: ghTime(u.CreatedAt)}
+	out.UserViewType = "private" // GitHub's discriminator between private-user and public-user
 	for _, r := range s.st.repos {
 		if strings.EqualFold(r.Owner, login) {
 			if r.Private {
