@@ -78,7 +78,7 @@ type Fault struct {
 type Call struct {
 	Seq    int // 1-based arrival order
 	Method string
-	Path   string // URL path, e.g. /repos/acme/data/issues/1/comments
+	Path   string // URL path without any /api/v3 prefix, e.g. /repos/acme/data/issues/1/comments
 	Login  string // the authenticated user, "" when anonymous
 }
 
@@ -86,7 +86,7 @@ type Call struct {
 type Request struct {
 	Seq         int
 	Method      string
-	Path        string
+	Path        string // as Call.Path: without any /api/v3 prefix
 	Query       string
 	Login       string
 	Status      int
