@@ -4,27 +4,36 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/google/go-github/v66/github"
 
+	"github.com/ghstore/ghstore/driver"
 	"github.com/ghstore/ghstore/internal/transport"
 	"github.com/ghstore/ghstore/store"
 )
 
-// explain turns err (met at now) into words a person can act on: what went wrong and what to do about it.
-// Errors ghstore already words well pass through; GitHub's answers that are not self-explaining
-// (404, 401, 410, rate limits) get the likely causes.
+// explain turns err (met at now) into words a person can act on: what went wrong and what to
+// do about it. Rate limits say when they reset; a 404, 401 or 410 from GitHub (raw from
+// go-github, or as ghstore's sentinel errors) gets its likely causes added; the rest passes
+// through, as ghstore's errors already name what was wrong.
 func explain(err error, now time.Time) string {
 	var (
 		rl   *transport.RateLimitError
 		ghe  *github.ErrorResponse
 		ghrl *github.RateLimitError
 		abrl *github.AbuseRateLimitError
+		op   *net.OpError
+		nt   *missingTokenError
 	)
 	switch {
+	case errors.As(err, &nt):
+		return nt.Error()
+	case errors.Is(err, driver.ErrNoToken):
+		return (&missingTokenError{repo: "the repository"}).Error()
 	case errors.As(err, &rl):
 		return rateLimitText(rl.Secondary, rl.Reset, now)
 	case errors.As(err, &ghrl):
@@ -35,28 +44,42 @@ func explain(err error, now time.Time) string {
 		return "canceled. A write that was under way may have been partly applied: look with SELECT before running it again."
 	case errors.Is(err, context.DeadlineExceeded):
 		return "timed out (the DSN's timeout=). A write that was under way may have been partly applied: look with SELECT before running it again."
+	case errors.Is(err, store.ErrRepoNotFound), errors.Is(err, driver.ErrRepoNotFound):
+		return err.Error() + "\n  " + notFoundHint
+	case errors.Is(err, store.ErrBadCredentials), errors.Is(err, driver.ErrBadCredentials):
+		return err.Error() + "\n  " + badCredentialsHint
+	case errors.Is(err, store.ErrIssuesDisabled), errors.Is(err, driver.ErrIssuesDisabled):
+		return err.Error() + "\n  " + issuesDisabledHint
 	case errors.As(err, &ghe) && ghe.Response != nil:
 		repo := repoOf(ghe.Response.Request)
 		switch ghe.Response.StatusCode {
 		case http.StatusNotFound:
-			return fmt.Sprintf("GitHub answered 404 Not Found%s. Check the owner/repo in the DSN, and that the token "+
-				"may read it: GitHub answers 404, not 403, when a token has no access to a private repository.", repo)
+			return fmt.Sprintf("GitHub answered 404 Not Found%s. %s", repo, notFoundHint)
 		case http.StatusUnauthorized:
-			return "GitHub refused the token (401 Bad credentials): it may be mistyped, expired or revoked. " +
-				"Set a valid one in GITHUB_TOKEN (or GH_TOKEN, or token= in the DSN)."
+			return "GitHub answered 401. " + badCredentialsHint
 		case http.StatusForbidden:
 			return fmt.Sprintf("GitHub answered 403 Forbidden%s: %s. The token may lack the Issues permission "+
 				"(read and write) on this repository.", repo, ghe.Message)
 		case http.StatusGone:
-			return fmt.Sprintf("Issues are disabled%s: ghstore keeps objects in Issues; turn them on in the "+
-				"repository's Settings.", repo)
+			return fmt.Sprintf("GitHub answered 410 Gone%s. %s", repo, issuesDisabledHint)
 		}
-	}
-	if errors.Is(err, store.ErrTooLarge) {
+	case errors.As(err, &op) && op.Op == "dial":
+		return err.Error() + "\n  The server could not be reached: check base_url in the DSN (is `ghsql serve` running?) and the network."
+	case errors.Is(err, store.ErrTooLarge):
 		return err.Error() + " (GitHub keeps at most 65,536 characters in an issue body or comment)"
 	}
 	return err.Error()
 }
+
+// Hints for GitHub's answers that do not explain themselves.
+const (
+	notFoundHint = "Check the owner/repo in the DSN, and that the token may read it: " +
+		"GitHub answers 404, not 403, when a token has no access to a private repository."
+	badCredentialsHint = "GitHub refused the token: it may be mistyped, expired or revoked. " +
+		"Set a valid one in GITHUB_TOKEN (or GH_TOKEN, or token= in the DSN)."
+	issuesDisabledHint = "Issues are disabled on this repository, and ghstore keeps objects in Issues: " +
+		"turn them on in the repository's Settings (General, Features)."
+)
 
 // repoOf names the repository a request went to, as " for owner/repo", or "".
 func repoOf(r *http.Request) string {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-github/v66/github"
 
+	"github.com/ghstore/ghstore/driver"
 	"github.com/ghstore/ghstore/internal/transport"
 	"github.com/ghstore/ghstore/store"
 )
@@ -33,10 +34,17 @@ func TestExplain(t *testing.T) {
 			[]string{"secondary rate limit", "80 a minute", "in 2 min", "writes_per_minute"}},
 		{"404", fmt.Errorf("get: %w", notFound),
 			[]string{"404 Not Found for acme/data", "owner/repo in the DSN", "token", "private repository"}},
+		{"store's 404", fmt.Errorf("listing: %w (acme/data): 404", store.ErrRepoNotFound),
+			[]string{"(acme/data)", "owner/repo in the DSN", "private repository"}},
+		{"driver's 404", fmt.Errorf("%w: acme/data", driver.ErrRepoNotFound),
+			[]string{"acme/data", "owner/repo in the DSN"}},
 		{"401", &github.ErrorResponse{Response: &http.Response{StatusCode: 401}},
 			[]string{"refused the token", "GITHUB_TOKEN"}},
+		{"store's 401", fmt.Errorf("x: %w", store.ErrBadCredentials), []string{"expired or revoked", "GITHUB_TOKEN"}},
 		{"410", &github.ErrorResponse{Response: &http.Response{StatusCode: 410, Request: &http.Request{URL: &url.URL{Path: "/api/v3/repos/o/r/issues"}}}},
-			[]string{"Issues are disabled for o/r", "Settings"}},
+			[]string{"410 Gone for o/r", "Issues are disabled", "Settings"}},
+		{"driver's 410", fmt.Errorf("x: %w", driver.ErrIssuesDisabled), []string{"Settings (General, Features)"}},
+		{"driver's missing token", fmt.Errorf("x: %w", driver.ErrNoToken), []string{"GITHUB_TOKEN and GH_TOKEN", "token= in the DSN"}},
 		{"canceled", fmt.Errorf("scan: %w", context.Canceled), []string{"canceled", "partly applied"}},
 		{"too large", fmt.Errorf("a: %w", store.ErrTooLarge), []string{"too large", "65,536"}},
 		{"other errors pass through", errors.New("query: syntax error at position 8 near 'FORM'"),
