@@ -43,15 +43,21 @@ type Statement struct {
 
 // Parse parses one statement (an optional trailing ';' is allowed). Placeholders may be `?`,
 // `:name` or `$N` (rewritten before parsing, outside string literals).
-func Parse(sql string) (*Statement, error) { panic("query: not implemented") }
+func Parse(sql string) (*Statement, error) {
+	st, err := parse(sql)
+	if err != nil {
+		return nil, err
+	}
+	return &Statement{impl: st}, nil
+}
 
 // Kind, Table and Explain describe the statement.
-func (s *Statement) Kind() Kind    { panic("query: not implemented") }
-func (s *Statement) Table() Table  { panic("query: not implemented") }
-func (s *Statement) Explain() bool { panic("query: not implemented") }
+func (s *Statement) Kind() Kind    { return s.impl.kind }
+func (s *Statement) Table() Table  { return s.impl.table }
+func (s *Statement) Explain() bool { return s.impl.explain }
 
 // NumInput is the number of placeholders to bind (a `:name` or `$N` used twice counts once).
-func (s *Statement) NumInput() int { panic("query: not implemented") }
+func (s *Statement) NumInput() int { return s.impl.ph.slots }
 
 // Arg is one bound value: by position (Ordinal, from 1) or by Name (for `:name`), as
 // database/sql/driver.NamedValue carries it. Value is nil, int64, float64, bool, string, []byte,
@@ -63,7 +69,13 @@ type Arg struct {
 }
 
 // Bind binds args and returns a Plan. A wrong count or an unknown name is an error.
-func (s *Statement) Bind(args []Arg) (*Plan, error) { panic("query: not implemented") }
+func (s *Statement) Bind(args []Arg) (*Plan, error) {
+	p, err := s.impl.bind(args)
+	if err != nil {
+		return nil, err
+	}
+	return &Plan{impl: p}, nil
+}
 
 // Plan is a bound statement, ready to run. It is not safe for concurrent use.
 type Plan struct {
@@ -71,9 +83,9 @@ type Plan struct {
 }
 
 // Kind, Table and Explain describe the plan's statement.
-func (p *Plan) Kind() Kind    { panic("query: not implemented") }
-func (p *Plan) Table() Table  { panic("query: not implemented") }
-func (p *Plan) Explain() bool { panic("query: not implemented") }
+func (p *Plan) Kind() Kind    { return p.impl.st.kind }
+func (p *Plan) Table() Table  { return p.impl.st.table }
+func (p *Plan) Explain() bool { return p.impl.st.explain }
 
 // Access is what a statement needs fetched.
 type Access struct {
@@ -84,17 +96,16 @@ type Access struct {
 	Scan bool
 }
 
-// Requests is the number of requests the access costs for a store of m objects, open of which
-// are open (their pending comments are listed): len(IDs) for point lookups (or the scan when that
-// is cheaper), ceil(m/100)+open for a scan.
-func (a Access) Requests(m, open int) int { panic("query: not implemented") }
-
-// String names the access path, e.g. "point lookup of 2 ids" or "scan".
-func (a Access) String() string { panic("query: not implemented") }
+// Requests (access.go) is the number of requests the access costs for a store of m objects, open
+// of which are open (their pending comments are listed): len(IDs) for point lookups (or the scan
+// when that is cheaper), ceil(m/100)+open for a scan (at least one listing request, even for
+// an empty store).
+//
+// String (access.go) names the access path, e.g. "point lookup of 2 ids" or "scan".
 
 // Access says what to fetch for SELECT, UPDATE and DELETE. For INSERT … ON DUPLICATE KEY UPDATE
 // it lists the offered ids.
-func (p *Plan) Access() Access { panic("query: not implemented") }
+func (p *Plan) Access() Access { return p.impl.access }
 
 // Column is one result column: its name (the alias, else the expression as written) and its
 // database type name: "TEXT", "JSON", "INTEGER", "REAL", "BOOLEAN", "TIMESTAMP", or "" when the
@@ -105,7 +116,17 @@ type Column struct {
 }
 
 // Columns are a SELECT's result columns.
-func (p *Plan) Columns() []Column { panic("query: not implemented") }
+func (p *Plan) Columns() []Column {
+	sel := p.impl.st.sel
+	if sel == nil {
+		return nil
+	}
+	cols := make([]Column, len(sel.items))
+	for i, it := range sel.items {
+		cols[i] = Column{Name: it.name, Type: it.typ}
+	}
+	return cols
+}
 
 // Record is one row of a table before filtering and projection. Objects fill ID, Data, Issue,
 // Version, Pending, CreatedAt, UpdatedAt; history rows fill ID, Seq, Kind, Data (the patch),
@@ -132,15 +153,26 @@ type Record struct {
 // bool, string, []byte (JSON text) and time.Time. Without ORDER BY or aggregates it streams:
 // it pulls a record only when the next row is wanted and stops pulling once LIMIT is met.
 func (p *Plan) Select(records iter.Seq2[*Record, error]) iter.Seq2[[]any, error] {
-	panic("query: not implemented")
+	return p.impl.runSelect(records)
 }
 
 // Match reports whether rec satisfies the WHERE clause (true when there is none).
-func (p *Plan) Match(rec *Record) (bool, error) { panic("query: not implemented") }
+func (p *Plan) Match(rec *Record) (bool, error) {
+	e := &env{args: p.impl.args}
+	e.setRecord(rec)
+	return p.impl.matches(e)
+}
 
 // Assign computes rec's new data under UPDATE's SET list. The result is a JSON object that keeps
 // rec.Data's key order.
-func (p *Plan) Assign(rec *Record) ([]byte, error) { panic("query: not implemented") }
+func (p *Plan) Assign(rec *Record) ([]byte, error) {
+	if p.impl.st.kind != Update {
+		return nil, &Error{Msg: "Assign on a " + p.impl.st.kindName() + " statement"}
+	}
+	e := &env{args: p.impl.args}
+	e.setRecord(rec)
+	return apply(e, p.impl.st.upd, "UPDATE")
+}
 
 // Row is one row an INSERT offers.
 type Row struct {
@@ -149,21 +181,28 @@ type Row struct {
 }
 
 // Rows are INSERT's rows, in order. Columns other than id/data build Data (a dotted name nests).
-func (p *Plan) Rows() ([]Row, error) { panic("query: not implemented") }
+func (p *Plan) Rows() ([]Row, error) {
+	if p.impl.st.kind != Insert {
+		return nil, &Error{Msg: "Rows on a " + p.impl.st.kindName() + " statement"}
+	}
+	return p.impl.rows, nil
+}
 
 // Upsert reports whether the INSERT has ON DUPLICATE KEY UPDATE.
-func (p *Plan) Upsert() bool { panic("query: not implemented") }
+func (p *Plan) Upsert() bool { return p.impl.st.ins != nil && p.impl.st.ins.upsert }
 
 // AssignDuplicate computes the new data of an existing object under ON DUPLICATE KEY UPDATE,
 // VALUES(col) naming the offered row.
 func (p *Plan) AssignDuplicate(existing *Record, offered Row) ([]byte, error) {
-	panic("query: not implemented")
+	if !p.Upsert() {
+		return nil, &Error{Msg: "AssignDuplicate on a statement without ON DUPLICATE KEY UPDATE"}
+	}
+	e := &env{args: p.impl.args, offered: &offered}
+	e.setRecord(existing)
+	return apply(e, p.impl.st.ins.onDup, "ON DUPLICATE KEY UPDATE")
 }
 
 // ExplainRows describes the plan for EXPLAIN, for a store of m objects of which open are open.
 func (p *Plan) ExplainRows(m, open int) (columns []string, rows [][]any) {
-	panic("query: not implemented")
+	return p.impl.explainRows(m, open)
 }
-
-type statement struct{}
-type plan struct{}
