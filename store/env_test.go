@@ -109,3 +109,6 @@ func (e *env) requestLog() string {
 	}
 	return s
 }
+
+// testTime stamps envelopes the tests write by hand.
+var testTime = time.Date(2026, 12, 1, 13, 7, 8, 0, time.UTC)

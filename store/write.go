@@ -140,8 +140,9 @@ func (s *storeImpl) write(ctx context.Context, rs *readState, c *change) (*Objec
 //
 // Two processors racing therefore end with the full fold: whichever PATCHes last saw every comment
 // its answer counts. When the comments keep arriving past the bound, the issue is left open, so
-// readers fold the log and nothing is lost.
+// readers fold the log and nothing is lost; the write has succeeded (its comment is in the log).
 func (s *storeImpl) settle(ctx context.Context, id string, n int, body *string, comments []*github.IssueComment) (*Object, error) {
+	var last *folded
 	for round := 0; round < settleRounds; round++ {
 		es, err := s.entries(ctx, comments)
 		if err != nil {
@@ -164,6 +165,7 @@ func (s *storeImpl) settle(ctx context.Context, id string, n int, body *string, 
 		if err != nil {
 			return nil, s.leaveOpen(ctx, id, n, err)
 		}
+		last = f
 		newBody := f.data.indented()
 		if err := checkSize(id, "issue body", newBody); err != nil {
 			return nil, s.leaveOpen(ctx, id, n, err)
@@ -191,11 +193,16 @@ func (s *storeImpl) settle(ctx context.Context, id string, n int, body *string, 
 		obj.Pending = 0
 		return obj, nil
 	}
-	err := fmt.Errorf("ghstore: issue #%d: comments kept arriving for %d rounds", n, settleRounds)
-	if lerr := s.leaveOpen(ctx, id, n, err); lerr != nil {
-		return nil, lerr
+	// Comments kept arriving: every one of them is in the log, so leaving the issue open (readers
+	// fold it, the next writer or processor settles it) loses nothing, and the write succeeded.
+	open := "open"
+	got, err := s.editIssue(context.WithoutCancel(ctx), n, &github.IssueRequest{State: &open})
+	if err != nil {
+		return nil, fmt.Errorf("ghstore: issue #%d of %q: comments kept arriving for %d rounds, and reopening it failed: %w", n, id, settleRounds, err)
 	}
-	return nil, err
+	obj := objectFromFold(got, last)
+	obj.Pending = max(1, obj.Pending)
+	return obj, nil
 }
 
 // leaveOpen reopens an issue whose processing failed part-way, so that readers fold its log (which
