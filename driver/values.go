@@ -11,8 +11,8 @@ import (
 )
 
 // checkArg turns an argument into one of the values query.Arg takes: nil, int64, float64, bool,
-// string, []byte, json.RawMessage or time.Time. database/sql has already called a driver.Valuer
-// (sql.NullString and friends) by the time this runs.
+// string, []byte, json.RawMessage or time.Time. A driver.Valuer (sql.NullString and friends)
+// gives its Value, which is then checked.
 //
 // Integers of every size (and unsigned ones up to MaxInt64), float32, pointers to any of these
 // (nil is NULL) and named types over them (type Score int) are accepted, as database/sql's
@@ -48,18 +48,25 @@ func checkArg(v any) (any, error) {
 		return float64(x), nil
 	}
 	rv := reflect.ValueOf(v)
+	if valuer, ok := v.(driver.Valuer); ok {
+		// database/sql leaves Valuers (sql.NullString, custom types) to the checker when the
+		// driver has one. A nil pointer is NULL, as database/sql's own converter has it.
+		if rv.Kind() == reflect.Pointer && rv.IsNil() {
+			return nil, nil
+		}
+		dv, err := valuer.Value()
+		if err != nil {
+			return nil, fmt.Errorf("%T.Value: %w", v, err)
+		}
+		if _, again := dv.(driver.Valuer); again {
+			return nil, fmt.Errorf("%w: %T.Value returned another Valuer, %T", ErrArgType, v, dv)
+		}
+		return checkArg(dv)
+	}
 	switch rv.Kind() {
 	case reflect.Pointer:
 		if rv.IsNil() {
 			return nil, nil
-		}
-		if valuer, ok := v.(driver.Valuer); ok {
-			// A pointer whose element is a Valuer (e.g. *sql.NullInt64).
-			dv, err := valuer.Value()
-			if err != nil {
-				return nil, err
-			}
-			return checkArg(dv)
 		}
 		return checkArg(rv.Elem().Interface())
 	case reflect.Bool:

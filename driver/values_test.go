@@ -36,6 +36,8 @@ func TestCheckArg(t *testing.T) {
 		{now, now},
 		{score(3), int64(3)}, {name("n"), "n"},
 		{&s, "x"}, {nilp, nil}, {[]byte(nil), nil},
+		{sql.NullString{}, nil}, {sql.NullInt64{Int64: 3, Valid: true}, int64(3)}, {(*sql.NullString)(nil), nil},
+		{&sql.NullTime{Time: now, Valid: true}, now},
 	}
 	for _, tt := range tests {
 		got, err := checkArg(tt.in)

@@ -1,0 +1,273 @@
+package driver
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"go.uber.org/goleak"
+
+	"github.com/ghstore/ghstore/internal/localgh"
+)
+
+// TestPrepareParsesOnce: a prepared statement is parsed once and bound per call.
+func TestPrepareParsesOnce(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e *env) {
+		seed(t, e.db)
+		ins, err := e.db.Prepare(`INSERT INTO objects (id, n) VALUES (?, ?)`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sel, err := e.db.Prepare(`SELECT n FROM objects WHERE id = $1`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		parses := e.c.impl.parses.Load()
+		for i := range 10 {
+			id := fmt.Sprintf("p%d", i)
+			if _, err := ins.Exec(id, i); err != nil {
+				t.Fatal(err)
+			}
+			var n int
+			if err := sel.QueryRow(id).Scan(&n); err != nil || n != i {
+				t.Fatalf("n of %s = %d, %v", id, n, err)
+			}
+		}
+		if got := e.c.impl.parses.Load() - parses; got != 0 {
+			t.Errorf("20 executions of 2 prepared statements parsed %d more times", got)
+		}
+		ins.Close()
+		sel.Close()
+	})
+}
+
+// TestPool: 32 goroutines share one *sql.DB with reads and writes mixed.
+func TestPool(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e *env) {
+		const workers = 32
+		var wg sync.WaitGroup
+		errs := make(chan error, workers)
+		for w := range workers {
+			wg.Go(func() {
+				id := fmt.Sprintf("w%d", w)
+				if _, err := e.db.Exec(`INSERT INTO objects (id, n, who) VALUES (?, 0, ?)`, id, w); err != nil {
+					errs <- err
+					return
+				}
+				for range 2 {
+					if _, err := e.db.Exec(`UPDATE objects SET n = n + 1 WHERE id = ?`, id); err != nil {
+						errs <- err
+						return
+					}
+					var n int
+					if err := e.db.QueryRow(`SELECT COUNT(*) FROM objects WHERE n >= 0`).Scan(&n); err != nil {
+						errs <- err
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+		if n := int1(t, e.db, `SELECT COUNT(*) FROM objects WHERE n = 2`); n != workers {
+			t.Errorf("%d objects with n = 2, want %d", n, workers)
+		}
+		if n := int1(t, e.db, `SELECT SUM(who) FROM objects`); n != workers*(workers-1)/2 {
+			t.Errorf("SUM(who) = %d", n)
+		}
+	})
+}
+
+// TestRowsStreamAndRelease: the first row comes after the first page, LIMIT stops the paging,
+// Close of rows stops the store's iteration (no goroutine is left), and cancelling the
+// context ends the rows with the context's error.
+func TestRowsStreamAndRelease(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e *env) {
+		var b strings.Builder
+		b.WriteString(`INSERT INTO objects (id, n) VALUES `)
+		for i := range 250 {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "('o%03d', %d)", i, i)
+		}
+		mustExec(t, e.db, b.String())
+
+		defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+		before := e.c.Stats().Requests
+		if got := strings1(t, e.db, `SELECT id FROM objects LIMIT 3`); len(got) != 3 {
+			t.Fatalf("LIMIT 3 gave %d rows", len(got))
+		}
+		if sent := e.c.Stats().Requests - before; sent != 1 {
+			t.Errorf("SELECT … LIMIT 3 sent %d requests, want 1 page", sent)
+		}
+
+		before = e.c.Stats().Requests
+		rows, err := e.db.Query(`SELECT id FROM objects`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !rows.Next() {
+			t.Fatal(rows.Err())
+		}
+		if sent := e.c.Stats().Requests - before; sent != 1 {
+			t.Errorf("first row after %d requests, want 1 page", sent)
+		}
+		if err := rows.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if sent := e.c.Stats().Requests - before; sent != 1 {
+			t.Errorf("closed rows went on to %d requests", sent)
+		}
+
+		ctx, cancel := context.WithCancel(t.Context())
+		rows, err = e.db.QueryContext(ctx, `SELECT id FROM objects`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for rows.Next() {
+			n++
+			if n == 1 {
+				cancel()
+			}
+		}
+		if !errors.Is(rows.Err(), context.Canceled) || n >= 250 {
+			t.Errorf("after cancel: %d rows, Err = %v", n, rows.Err())
+		}
+		rows.Close()
+		cancel()
+
+		// A full scan costs ceil(250/100) pages (all objects closed: no comments to list).
+		before = e.c.Stats().Requests
+		if got := strings1(t, e.db, `SELECT id FROM objects`); len(got) != 250 {
+			t.Errorf("scan gave %d rows", len(got))
+		}
+		if sent := e.c.Stats().Requests - before; sent != 3 {
+			t.Errorf("scan of 250 objects sent %d requests, want 3", sent)
+		}
+	})
+}
+
+// TestLocalShared: every sql.Open of one local: DSN sees one in-memory repository; another
+// repository is another.
+func TestLocalShared(t *testing.T) {
+	repo := uniqueRepo()
+	db1, err := sql.Open(DriverName, "local:acme/"+repo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db1.Close()
+	db2, err := sql.Open(DriverName, "local:ACME/"+strings.ToUpper(repo)+"?apply=inline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db2.Close()
+	if err := db1.Ping(); err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, db1, `INSERT INTO objects (id, data) VALUES ('s', '{"x":1}')`)
+	if n := int1(t, db2, `SELECT x FROM objects WHERE id = 's'`); n != 1 {
+		t.Errorf("second sql.Open sees x = %d", n)
+	}
+	db3, err := sql.Open(DriverName, "local:acme/"+uniqueRepo())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db3.Close()
+	if n := int1(t, db3, `SELECT COUNT(*) FROM objects`); n != 0 {
+		t.Errorf("another repository has %d objects", n)
+	}
+}
+
+// TestLocalDir: local: with dir= is shared within the process, persists across opens, and a
+// directory held by another holder gives an error naming ghsql serve.
+func TestLocalDir(t *testing.T) {
+	dir := t.TempDir()
+	dsn := "local:acme/disk?dir=" + dir
+	db1, err := sql.Open(DriverName, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db2, err := sql.Open(DriverName, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, db1, `INSERT INTO objects (id, data) VALUES ('d', '{"x":2}')`)
+	if n := int1(t, db2, `SELECT x FROM objects WHERE id = 'd'`); n != 2 {
+		t.Errorf("second Connector of the dir sees x = %d", n)
+	}
+	db1.Close()
+	db2.Close()
+
+	db3, err := sql.Open(DriverName, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := int1(t, db3, `SELECT x FROM objects WHERE id = 'd'`); n != 2 {
+		t.Errorf("reopened dir sees x = %d", n)
+	}
+	db3.Close()
+
+	// Another holder (as another process would be) has the directory.
+	holder, err := localgh.Open(localgh.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Close()
+	_, err = sql.Open(DriverName, dsn)
+	if !errors.Is(err, ErrLocalDirBusy) || !errors.Is(err, localgh.ErrLocked) || !strings.Contains(err.Error(), "ghsql serve") {
+		t.Errorf("open of a held dir = %v, want ErrLocalDirBusy naming ghsql serve", err)
+	}
+}
+
+// TestPing checks the repository once per Connector and maps GitHub's answers.
+func TestPing(t *testing.T) {
+	srv, err := localgh.Open(localgh.Options{RateLimit: -1, WritesPerMinute: -1, WritesPerHour: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	srv.AddUser("acme", "tok-acme")
+	srv.CreateRepo("acme", "ok", false)
+	srv.CreateRepo("acme", "noissues", false)
+	srv.SetIssuesEnabled("acme", "noissues", false)
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+
+	ping := func(dsn string) (error, *Connector) {
+		db, c := openDSN(t, dsn+"&base_url="+hs.URL)
+		return db.Ping(), c
+	}
+	err, c := ping("acme/ok?token=tok-acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := c.Stats().Requests
+	if err, _ := ping("acme/ok?token=tok-acme"); err != nil {
+		t.Fatal(err)
+	}
+	db2 := sql.OpenDB(c)
+	db2.Ping()
+	if c.Stats().Requests != before {
+		t.Errorf("a second Ping of one Connector sent a request")
+	}
+	db2.Close()
+	if err, _ := ping("acme/missing?token=tok-acme"); !errors.Is(err, ErrRepoNotFound) || !strings.Contains(err.Error(), "not found or the token cannot see it") {
+		t.Errorf("Ping of a missing repo = %v", err)
+	}
+	if err, _ := ping("acme/ok?token=wrong-secret"); !errors.Is(err, ErrBadCredentials) || strings.Contains(err.Error(), "wrong-secret") {
+		t.Errorf("Ping with a bad token = %v", err)
+	}
+	if err, _ := ping("acme/noissues?token=tok-acme"); !errors.Is(err, ErrIssuesDisabled) {
+		t.Errorf("Ping of a repo without Issues = %v", err)
+	}
+}
