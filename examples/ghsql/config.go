@@ -73,9 +73,9 @@ func parseDSN(sys *system, dsn string) (*driver.Config, error) {
 			}
 		}
 	}
-	// A server of one's own (ghsql serve) may be read anonymously; GitHub itself needs a token
-	// for anything useful.
-	if cfg.Token == "" && cfg.BaseURL == "" {
+	// The driver needs a token for any server (ghsql serve takes any token when started without
+	// -token); say so here, naming the repository, before anything is sent.
+	if cfg.Token == "" {
 		return nil, &missingTokenError{repo: cfg.Owner + "/" + cfg.Repo}
 	}
 	return cfg, nil
