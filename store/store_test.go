@@ -5,8 +5,6 @@ import (
 	"errors"
 	"strings"
 	"testing"
-
-	"github.com/google/go-github/v66/github"
 )
 
 func TestCreateWritesGhStoreShapes(t *testing.T) {
@@ -311,5 +309,4 @@ func TestErrorsNameTheCause(t *testing.T) {
 	if !errors.Is(err, ErrBadCredentials) || strings.Contains(err.Error(), "wrong-token") {
 		t.Fatalf("bad token: %v", err)
 	}
-	var _ = github.ErrorResponse{}
 }

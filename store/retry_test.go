@@ -1,0 +1,108 @@
+package store
+
+import (
+	"encoding/json"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-github/v66/github"
+
+	"github.com/ghstore/ghstore/internal/localgh"
+)
+
+// dropFirst makes the server apply the first request matching method and path suffix, then lose
+// its answer (an ambiguous write).
+func dropFirst(e *env, method, suffix string) {
+	var mu sync.Mutex
+	dropped := false
+	e.srv.SetFault(func(c localgh.Call) localgh.Fault {
+		mu.Lock()
+		defer mu.Unlock()
+		if !dropped && c.Method == method && strings.HasSuffix(c.Path, suffix) {
+			dropped = true
+			return localgh.Fault{DropAnswer: true}
+		}
+		return localgh.Fault{}
+	})
+	e.t.Cleanup(func() {
+		e.srv.SetFault(nil)
+		mu.Lock()
+		defer mu.Unlock()
+		if !dropped {
+			e.t.Errorf("no %s …%s was sent: the fault never fired", method, suffix)
+		}
+	})
+}
+
+func allIssues(t *testing.T, e *env) []*github.Issue {
+	t.Helper()
+	is, _, err := e.client("acme").Issues.ListByRepo(e.ctx, "acme", "data", &github.IssueListByRepoOptions{State: "all", ListOptions: github.ListOptions{PerPage: 100}})
+	check(t, err)
+	return is
+}
+
+func TestAmbiguousIssueCreateIsAdopted(t *testing.T) {
+	e := newEnv(t)
+	s := e.store("acme")
+	dropFirst(e, "POST", "/repos/acme/data/issues")
+	obj, err := s.Create(e.ctx, "a", json.RawMessage(`{"x":1}`))
+	check(t, err)
+	if is := allIssues(t, e); len(is) != 1 || obj.Issue != is[0].GetNumber() {
+		t.Fatalf("%d issues after a lost create answer\n%s", len(is), e.requestLog())
+	}
+	got, err := e.store("carol").Get(e.ctx, "a")
+	check(t, err)
+	if string(got.Data) != `{"x":1}` || got.Version != 1 {
+		t.Fatalf("read %+v", got)
+	}
+}
+
+func TestAmbiguousCommentIsAdopted(t *testing.T) {
+	e := newEnv(t)
+	s := e.store("acme", Options{Login: "acme"})
+	obj, err := s.Create(e.ctx, "a", json.RawMessage(`{"x":1}`))
+	check(t, err)
+	dropFirst(e, "POST", "/comments")
+	got, err := s.Update(e.ctx, "a", json.RawMessage(`{"y":2}`))
+	check(t, err)
+	if string(got.Data) != `{"x":1,"y":2}` {
+		t.Fatalf("data %s", got.Data)
+	}
+	h, err := s.History(e.ctx, "a")
+	check(t, err)
+	if len(h) != 2 {
+		t.Fatalf("%d log rows after a lost comment answer, want 2", len(h))
+	}
+	// A lost answer to the initial-state comment.
+	dropFirst(e, "POST", "/comments")
+	_, err = s.Create(e.ctx, "b", json.RawMessage(`{"x":1}`))
+	check(t, err)
+	if h, _ := s.History(e.ctx, "b"); len(h) != 1 {
+		t.Fatalf("%d initial states", len(h))
+	}
+	_ = obj
+}
+
+func TestAmbiguousPatchAndReactionAreRetried(t *testing.T) {
+	e := newEnv(t)
+	s := e.store("acme", Options{Login: "acme"})
+	obj, err := s.Create(e.ctx, "a", json.RawMessage(`{"x":1}`))
+	check(t, err)
+	dropFirst(e, "PATCH", "/issues/1")
+	got, err := s.Update(e.ctx, "a", json.RawMessage(`{"y":2}`))
+	check(t, err)
+	dropFirst(e, "POST", "/reactions")
+	got, err = s.Update(e.ctx, "a", json.RawMessage(`{"z":3}`))
+	check(t, err)
+	cs, _, err := e.client("acme").Issues.ListComments(e.ctx, "acme", "data", obj.Issue, nil)
+	check(t, err)
+	if len(cs) != 3 || cs[2].GetReactions().GetPlusOne() != 1 || string(got.Data) != `{"x":1,"y":2,"z":3}` {
+		t.Fatalf("%d comments, +1 %d, data %s", len(cs), cs[2].GetReactions().GetPlusOne(), got.Data)
+	}
+	dropFirst(e, "PATCH", "/issues/1")
+	check(t, s.Delete(e.ctx, "a"))
+	if is := allIssues(t, e); is[0].GetState() != "closed" || len(is[0].Labels) != 3 {
+		t.Fatalf("delete after a lost answer: %v", labelNames(is[0]))
+	}
+}
