@@ -41,7 +41,7 @@ func (s *storeImpl) processIssue(ctx context.Context, iss *github.Issue) (*Objec
 			return nil, err
 		}
 		f, err := fold(n, iss.GetBody(), true, es)
-		if err == nil && f.pending == 0 {
+		if bv, ok := parseObject([]byte(iss.GetBody())); err == nil && ok && f.pending == 0 && valueEqual(bv, f.data) {
 			return objectFromFold(iss, f), nil
 		}
 	}

@@ -5,6 +5,10 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/google/go-github/v66/github"
+
+	"github.com/ghstore/ghstore/internal/localgh"
 )
 
 func TestCreateWritesGhStoreShapes(t *testing.T) {
@@ -308,5 +312,41 @@ func TestErrorsNameTheCause(t *testing.T) {
 	_, err = s.Get(e.ctx, "a")
 	if !errors.Is(err, ErrBadCredentials) || strings.Contains(err.Error(), "wrong-token") {
 		t.Fatalf("bad token: %v", err)
+	}
+}
+
+func TestLoginFallbackAndCorruptBody(t *testing.T) {
+	e := newEnv(t)
+	e.srv.SetFault(func(c localgh.Call) localgh.Fault {
+		if c.Path == "/user" {
+			return localgh.Fault{Status: 403} // an Actions GITHUB_TOKEN may not read /user
+		}
+		return localgh.Fault{}
+	})
+	s := e.store("acme")
+	if _, err := s.Login(e.ctx); err == nil {
+		t.Fatal("login known before any write")
+	}
+	obj, err := s.Create(e.ctx, "a", json.RawMessage(`{"x":1}`))
+	check(t, err)
+	if login, err := s.Login(e.ctx); err != nil || login != "acme" {
+		t.Fatalf("login after a write: %q %v", login, err)
+	}
+	e.srv.SetFault(nil)
+	// A body edited by hand into non-JSON reads as ErrCorrupt naming the issue, never as empty data.
+	body := "not json"
+	_, _, err = e.client("acme").Issues.Edit(e.ctx, "acme", "data", obj.Issue, &github.IssueRequest{Body: &body})
+	check(t, err)
+	if _, err := s.Get(e.ctx, "a"); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "#1") {
+		t.Fatalf("corrupt body: %v", err)
+	}
+	// Processing rebuilds it from the log.
+	got, err := s.Process(e.ctx, obj.Issue)
+	check(t, err)
+	if string(got.Data) != `{"x":1}` {
+		t.Fatalf("rebuilt %s", got.Data)
+	}
+	if got, err := s.Get(e.ctx, "a"); err != nil || string(got.Data) != `{"x":1}` {
+		t.Fatalf("after processing: %v", err)
 	}
 }
