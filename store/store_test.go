@@ -350,3 +350,18 @@ func TestLoginFallbackAndCorruptBody(t *testing.T) {
 		t.Fatalf("after processing: %v", err)
 	}
 }
+
+func TestUpsert(t *testing.T) {
+	e := newEnv(t)
+	s := e.store("acme", Options{Login: "acme"})
+	obj, created, err := s.Upsert(e.ctx, "u", json.RawMessage(`{"a":1,"b":2}`))
+	check(t, err)
+	if !created || obj.Version != 1 {
+		t.Fatalf("first upsert %+v %v", obj, created)
+	}
+	obj, created, err = s.Upsert(e.ctx, "U", json.RawMessage(`{"a":1}`))
+	check(t, err)
+	if created || string(obj.Data) != `{"a":1}` || obj.Version != 2 || obj.ID != "u" {
+		t.Fatalf("second upsert %+v %v", obj, created)
+	}
+}
