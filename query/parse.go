@@ -2,6 +2,7 @@ package query
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/xwb1989/sqlparser"
@@ -63,8 +64,12 @@ func parse(src string) (st *statement, err error) {
 	if st.ph, err = inventory(src, toks, rewritten); err != nil {
 		return nil, err
 	}
-	ast, err := parseSQL(string(rewritten))
+	text, inserted := keepLikeEscapes(src, toks, rewritten)
+	ast, err := parseSQL(text)
 	if err != nil {
+		if e, ok := err.(*Error); ok && e.posInMsg && len(inserted) > 0 {
+			e.mapPosition(inserted)
+		}
 		return nil, err
 	}
 	switch x := ast.(type) {
@@ -83,6 +88,50 @@ func parse(src string) (st *statement, err error) {
 		return nil, err
 	}
 	return st, nil
+}
+
+// keepLikeEscapes doubles the backslash of \% and \_ inside string literals: MySQL keeps those
+// two escapes as written (so LIKE '50\%' matches "50%" only), which sqlparser's decoding would
+// lose. It returns the text for sqlparser and the offsets (in that text) of the inserted bytes.
+func keepLikeEscapes(src string, toks []token, rewritten []byte) (string, []int) {
+	var out []byte
+	var inserted []int
+	last := 0
+	for _, t := range toks {
+		if t.kind != tokString {
+			continue
+		}
+		for i := t.start + 1; i < t.end-1; i++ {
+			if rewritten[i] != '\\' {
+				continue
+			}
+			if c := rewritten[i+1]; c == '%' || c == '_' {
+				out = append(out, rewritten[last:i]...)
+				inserted = append(inserted, len(out))
+				out = append(out, '\\')
+				last = i
+			}
+			i++
+		}
+	}
+	if inserted == nil {
+		return string(rewritten), nil
+	}
+	out = append(out, rewritten[last:]...)
+	return string(out), inserted
+}
+
+// mapPosition turns a position sqlparser reported in the text with inserted bytes back into
+// a position in the statement as written.
+func (e *Error) mapPosition(inserted []int) {
+	n := e.Pos
+	for _, off := range inserted {
+		if off < e.Pos-1 {
+			n--
+		}
+	}
+	e.Msg = sqlparserPosition.ReplaceAllString(e.Msg, "at position "+strconv.Itoa(n))
+	e.Pos = n
 }
 
 // parseSQL runs sqlparser, turning its panics into syntax errors.
