@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"go.uber.org/goleak"
 
 	"github.com/ghstore/ghstore/internal/localgh"
@@ -154,6 +155,16 @@ func TestRowsStreamAndRelease(t *testing.T) {
 		if sent := e.c.Stats().Requests - before; sent != 3 {
 			t.Errorf("scan of 250 objects sent %d requests, want 3", sent)
 		}
+
+		// Now that the store is measured, 5 point lookups cost more than the 3-page scan.
+		before = e.c.Stats().Requests
+		got := strings1(t, e.db, `SELECT id FROM objects WHERE id IN ('o001', 'o002', 'o003', 'o004', 'o249') ORDER BY id`)
+		if d := cmp.Diff([]string{"o001", "o002", "o003", "o004", "o249"}, got); d != "" {
+			t.Errorf("IN by scan (-want +got):\n%s", d)
+		}
+		if sent := e.c.Stats().Requests - before; sent != 3 {
+			t.Errorf("IN of 5 ids sent %d requests, want the 3 of a scan", sent)
+		}
 	})
 }
 
@@ -269,5 +280,60 @@ func TestPing(t *testing.T) {
 	}
 	if err, _ := ping("acme/noissues?token=tok-acme"); !errors.Is(err, ErrIssuesDisabled) {
 		t.Errorf("Ping of a repo without Issues = %v", err)
+	}
+}
+
+// TestAsync: apply=async leaves updates pending; reads fold them (read-your-writes either way).
+func TestAsync(t *testing.T) {
+	db, _ := openDSN(t, "local:acme/"+uniqueRepo()+"?apply=async")
+	mustExec(t, db, `INSERT INTO objects (id, n) VALUES ('a', 1)`)
+	mustExec(t, db, `UPDATE objects SET n = 2 WHERE id = 'a'`)
+	var n, version, pending int
+	if err := db.QueryRow(`SELECT n, version, pending FROM objects WHERE id = 'a'`).Scan(&n, &version, &pending); err != nil {
+		t.Fatal(err)
+	}
+	if n != 2 || version != 2 || pending != 1 {
+		t.Errorf("async update: n=%d version=%d pending=%d, want 2 2 1", n, version, pending)
+	}
+}
+
+// TestTimeout: the DSN's timeout bounds a statement whose context has no deadline.
+func TestTimeout(t *testing.T) {
+	repo := uniqueRepo()
+	db, _ := openDSN(t, "local:acme/"+repo+"?timeout=1ms")
+	srv := ghstoreDriver.locals.mem["acme/"+repo]
+	srv.SetFault(func(c localgh.Call) localgh.Fault { return localgh.Fault{Hang: true} })
+	defer srv.SetFault(nil)
+	var n int
+	err := db.QueryRow(`SELECT COUNT(*) FROM objects`).Scan(&n)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("hung scan with timeout=1ms: %v, want context.DeadlineExceeded", err)
+	}
+	// A deadline of the caller's own wins over the DSN's; a cancelled one stops at once.
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := db.ExecContext(ctx, `INSERT INTO objects (id, n) VALUES ('x', 1)`); !errors.Is(err, context.Canceled) {
+		t.Errorf("insert with a cancelled context: %v", err)
+	}
+}
+
+// TestDriverOpen: the bare driver.Driver path gives a connection that owns its Connector.
+func TestDriverOpen(t *testing.T) {
+	c, err := ghstoreDriver.Open("local:acme/" + uniqueRepo())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cn := c.(*conn)
+	if err := cn.Ping(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if !cn.c.closed.Load() {
+		t.Error("closing the connection of Driver.Open left its Connector open")
+	}
+	if _, err := ghstoreDriver.Open("acme"); !errors.Is(err, ErrBadDSN) {
+		t.Errorf("Driver.Open of a bad DSN = %v", err)
 	}
 }

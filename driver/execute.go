@@ -69,7 +69,15 @@ func (c *connector) queryPlan(ctx context.Context, plan *query.Plan) (driver.Row
 // objects yields the objects an access names: point lookups in one concurrent GetMany, or a
 // scan that pages through the store as it is pulled. A scan that runs to its end records M and
 // P for EXPLAIN.
+//
+// Point lookups of more ids than a scan would cost requests become a scan, when a scan has
+// measured the store (DESIGN.md §6); the plan's WHERE still holds the id predicate, so Select
+// and Match keep exactly the objects named. Before any scan the store's size is unknown and
+// point lookups are kept: guessing "small" could scan a large store.
 func (c *connector) objects(ctx context.Context, acc query.Access) iter.Seq2[*store.Object, error] {
+	if f := c.lastScan.Load(); f != nil && acc.ScanCheaper(f.objects, f.open) {
+		acc = query.Access{Scan: true}
+	}
 	return func(yield func(*store.Object, error) bool) {
 		switch {
 		case len(acc.IDs) > 0:

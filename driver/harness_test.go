@@ -3,8 +3,8 @@ package driver
 import (
 	"database/sql"
 	"fmt"
-	"reflect"
 	"net/http/httptest"
+	"reflect"
 	"sync/atomic"
 	"testing"
 
