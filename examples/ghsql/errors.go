@@ -21,6 +21,10 @@ import (
 // go-github, or as ghstore's sentinel errors) gets its likely causes added; the rest passes
 // through, as ghstore's errors already name what was wrong.
 func explain(err error, now time.Time) string {
+	var le *lineError
+	if errors.As(err, &le) {
+		return fmt.Sprintf("line %d: %s", le.line, explain(le.err, now))
+	}
 	var (
 		rl   *transport.RateLimitError
 		ghe  *github.ErrorResponse

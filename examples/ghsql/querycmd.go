@@ -45,6 +45,7 @@ func queryCommand() command {
 						defer lr.Close()
 						return s.loop(ctx, lr, true)
 					default:
+						s.numberLines = true
 						return s.loop(ctx, newPlainReader(sys.stdin), false)
 					}
 				})

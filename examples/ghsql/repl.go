@@ -39,12 +39,13 @@ func (s *session) loop(ctx context.Context, lr lineReader, interactive bool) err
 		interrupts = ch
 	}
 	var buf strings.Builder
+	line, start := 0, 0 // the line read last, and the line the statement in buf starts on
 	for {
 		p := prompt
 		if !isBlank(buf.String()) {
 			p = continuePrompt
 		}
-		line, err := lr.ReadLine(p)
+		text, err := lr.ReadLine(p)
 		switch {
 		case errors.Is(err, errAborted):
 			buf.Reset()
@@ -58,23 +59,27 @@ func (s *session) loop(ctx context.Context, lr lineReader, interactive bool) err
 				if interactive {
 					lr.Remember(oneLine(rest))
 				}
-				return s.runOne(ctx, strings.TrimSpace(rest), interrupts, interactive)
+				return s.runOne(ctx, strings.TrimSpace(rest), start, interrupts, interactive)
 			}
 			return nil
 		case err != nil:
 			return err
 		}
+		line++
 		if s.echo {
-			fmt.Fprintf(s.sys.stdout, "%s%s\n", p, line)
+			fmt.Fprintf(s.sys.stdout, "%s%s\n", p, text)
 		}
-		if isBlank(buf.String()) && strings.HasPrefix(strings.TrimSpace(line), `\`) {
+		if isBlank(buf.String()) {
+			start = line
+		}
+		if isBlank(buf.String()) && strings.HasPrefix(strings.TrimSpace(text), `\`) {
 			buf.Reset()
 			if interactive {
-				lr.Remember(strings.TrimSpace(line))
+				lr.Remember(strings.TrimSpace(text))
 			}
-			quit, err := s.meta(ctx, strings.TrimSpace(line), interrupts)
+			quit, err := s.meta(ctx, strings.TrimSpace(text), interrupts)
 			if err != nil && !interactive {
-				return err
+				return s.atLine(start, err)
 			}
 			if err != nil {
 				fmt.Fprintf(s.sys.stderr, "ERROR: %s\n", explain(err, s.sys.clock.Now()))
@@ -84,7 +89,7 @@ func (s *session) loop(ctx context.Context, lr lineReader, interactive bool) err
 			}
 			continue
 		}
-		buf.WriteString(line)
+		buf.WriteString(text)
 		buf.WriteByte('\n')
 		stmts, rest := splitStatements(buf.String())
 		buf.Reset()
@@ -96,19 +101,40 @@ func (s *session) loop(ctx context.Context, lr lineReader, interactive bool) err
 			if interactive {
 				lr.Remember(oneLine(stmt) + ";")
 			}
-			if err := s.runOne(ctx, stmt, interrupts, interactive); err != nil {
+			if err := s.runOne(ctx, stmt, start, interrupts, interactive); err != nil {
 				return err
 			}
+			start = line
 		}
 	}
 }
 
-// runOne runs stmt under a context that Ctrl-C cancels (interactive). Interactive, an error is
-// shown and nil returned; otherwise the error is returned.
-func (s *session) runOne(ctx context.Context, stmt string, interrupts <-chan os.Signal, interactive bool) error {
-	err := s.cancellable(ctx, interrupts, func(ctx context.Context) error { return s.execute(ctx, stmt) })
-	if err == nil || !interactive {
+// lineError is an error of the statement that starts on a line of piped input.
+type lineError struct {
+	line int
+	err  error
+}
+
+func (e *lineError) Error() string { return fmt.Sprintf("line %d: %v", e.line, e.err) }
+func (e *lineError) Unwrap() error { return e.err }
+
+// atLine says on which input line the failing statement starts, when the input is a script.
+func (s *session) atLine(line int, err error) error {
+	if !s.numberLines {
 		return err
+	}
+	return &lineError{line: line, err: err}
+}
+
+// runOne runs stmt (starting on input line line) under a context that Ctrl-C cancels (interactive). Interactive, an error is
+// shown and nil returned; otherwise the error is returned.
+func (s *session) runOne(ctx context.Context, stmt string, line int, interrupts <-chan os.Signal, interactive bool) error {
+	err := s.cancellable(ctx, interrupts, func(ctx context.Context) error { return s.execute(ctx, stmt) })
+	if err == nil {
+		return nil
+	}
+	if !interactive {
+		return s.atLine(line, err)
 	}
 	fmt.Fprintf(s.sys.stderr, "ERROR: %s\n", explain(err, s.sys.clock.Now()))
 	return nil

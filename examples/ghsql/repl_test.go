@@ -214,3 +214,22 @@ func TestMetaCommands(t *testing.T) {
 		t.Error(`\q did not quit`)
 	}
 }
+
+func TestLoopNamesTheLineOfAFailingStatement(t *testing.T) {
+	boom := errors.New("boom")
+	s, _, _, _ := testSession(func(_ context.Context, stmt string) error {
+		if strings.HasPrefix(stmt, "bad") {
+			return boom
+		}
+		return nil
+	})
+	s.numberLines = true
+	r := &scriptedReader{lines: []any{"ok;", "", "-- note", "ok; bad", "  more;"}}
+	err := s.loop(context.Background(), r, false)
+	if !errors.Is(err, boom) || err.Error() != "line 4: boom" {
+		t.Fatalf("loop = %v, want line 4: boom", err)
+	}
+	if got := explain(err, time.Now()); got != "line 4: boom" {
+		t.Errorf("explain = %q", got)
+	}
+}

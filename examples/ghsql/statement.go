@@ -21,6 +21,8 @@ type session struct {
 	// echo prints each input line after the prompt, as a terminal shows it (a transcript of
 	// piped input).
 	echo bool
+	// numberLines makes an error name the input line its statement starts on (piped scripts).
+	numberLines bool
 }
 
 // isQuery reports whether stmt returns rows (as opposed to a write, which returns a count).
