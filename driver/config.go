@@ -2,6 +2,7 @@ package driver
 
 import (
 	"fmt"
+	"log/slog"
 	"net"
 	"net/url"
 	"slices"
@@ -79,6 +80,22 @@ var dsnKeys = []string{
 
 // ParseDSN parses a DSN into a Config. Unknown keys, bad values and a repo that is not
 // owner/repo are errors that say which and why.
+//
+// The DSN is `[local:]owner/repo[?key=value&…]` (values %-escaped as in a URL query):
+//
+//	token              the GitHub token (else GITHUB_TOKEN, else GH_TOKEN); never printed
+//	base_url           REST API root of GitHub Enterprise or a compatible server (ghsql serve);
+//	                   http:// only to a loopback host unless insecure=true
+//	insecure=true      allow a plain http:// base_url to another host
+//	dir                with local: only, the embedded backend's directory (else in memory)
+//	apply              inline (default: every write is processed before it returns) or async
+//	cache              etag (default), none, or mirror (accepted; for now the same as etag)
+//	trusted            logins trusted besides OWNER/MEMBER/COLLABORATOR, comma-separated
+//	timeout            per-statement deadline when the context has none (Go duration; 0: none)
+//	max_retries        retries of a safe request (default 4; 0: none)
+//	writes_per_minute  pacing of content-creating requests (default 80; local: 0 = off)
+//	writes_per_hour    (default 500; local: 0 = off)
+//	concurrency        requests in flight for multi-object work (default 8)
 //
 // ParseDSN reads no environment: a DSN without token= leaves Token empty, and NewConnector looks
 // up GITHUB_TOKEN and GH_TOKEN. That keeps ParseDSN a pure function of its input.
@@ -307,8 +324,9 @@ func (cfg *Config) FormatDSN() string {
 	return b.String()
 }
 
-// String is FormatDSN with the token, if any, shown as redacted.
-func (cfg *Config) String() string {
+// String is FormatDSN with the token, if any, shown as redacted. It has a value receiver so that
+// printing a Config value (not only a pointer) never shows the token either.
+func (cfg Config) String() string {
 	s := cfg.FormatDSN()
 	if cfg.Token == "" {
 		return s
@@ -321,7 +339,10 @@ func (cfg *Config) String() string {
 }
 
 // GoString keeps the token out of %#v too.
-func (cfg *Config) GoString() string { return fmt.Sprintf("driver.Config(%q)", cfg.String()) }
+func (cfg Config) GoString() string { return fmt.Sprintf("driver.Config(%q)", cfg.String()) }
+
+// LogValue keeps the token out of log/slog records.
+func (cfg Config) LogValue() slog.Value { return slog.StringValue(cfg.String()) }
 
 // Clone returns a deep copy of cfg.
 func (cfg *Config) Clone() *Config {

@@ -3,6 +3,7 @@ package driver
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -192,4 +193,19 @@ func FuzzParseDSN(f *testing.F) {
 			t.Fatalf("FormatDSN not stable: %q then %q", out, again)
 		}
 	})
+}
+
+func TestTokenNotInValuePrintOrLog(t *testing.T) {
+	const secret = "ghp_VALUESECRET"
+	cfg, err := ParseDSN("acme/app?token=" + secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	slog.New(slog.NewTextHandler(&b, nil)).Info("open", "cfg", cfg, "value", *cfg)
+	for _, s := range []string{fmt.Sprint(*cfg), fmt.Sprintf("%+v", *cfg), fmt.Sprintf("%#v", *cfg), b.String()} {
+		if strings.Contains(s, secret) {
+			t.Errorf("token shown: %s", s)
+		}
+	}
 }
