@@ -118,7 +118,7 @@ func (c *compiler) compile(x sqlparser.Expr, depth int) (expr, error) {
 	case *sqlparser.ValuesFuncExpr:
 		return c.compileValuesFunc(x)
 	case *sqlparser.Subquery:
-		return nil, c.unsupported("select", "subquery is not supported")
+		return nil, unsupportedAt(c.src, findSubquery(c.src, c.toks), "subquery is not supported")
 	case *sqlparser.ExistsExpr:
 		return nil, c.unsupported("exists", "EXISTS subquery is not supported")
 	case sqlparser.ValTuple:
@@ -202,7 +202,7 @@ func (c *compiler) compileComparison(x *sqlparser.ComparisonExpr, d int) (expr, 
 		tuple, ok := x.Right.(sqlparser.ValTuple)
 		if !ok {
 			if _, sub := x.Right.(*sqlparser.Subquery); sub {
-				return nil, c.unsupported("select", "IN (subquery) is not supported")
+				return nil, unsupportedAt(c.src, findSubquery(c.src, c.toks), "IN (subquery) is not supported")
 			}
 			return nil, c.unsupported("in", "IN needs a list of values")
 		}

@@ -236,3 +236,13 @@ func findText(src string, toks []token, text string) int {
 	}
 	return -1
 }
+
+// findSubquery returns the offset of the first `SELECT` that follows `(`, or -1.
+func findSubquery(src string, toks []token) int {
+	for i := 1; i < len(toks); i++ {
+		if toks[i].kind == tokWord && strings.EqualFold(toks[i].text(src), "select") && toks[i-1].text(src) == "(" {
+			return toks[i].start
+		}
+	}
+	return -1
+}

@@ -200,7 +200,7 @@ func (st *statement) tableOf(exprs sqlparser.TableExprs, what string) (Table, st
 			table, err := st.checkTable(name)
 			return table, t.As.String(), err
 		case *sqlparser.Subquery:
-			return "", "", unsupportedAt(st.src, findWord(st.src, st.toks, "select", 1), "subquery in FROM is not supported")
+			return "", "", unsupportedAt(st.src, findSubquery(st.src, st.toks), "subquery in FROM is not supported")
 		}
 	}
 	return "", "", unsupportedAt(st.src, -1, "%s: unsupported table expression", what)
