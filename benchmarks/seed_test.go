@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/google/go-github/v66/github"
+	"github.com/tidwall/sjson"
 	"golang.org/x/oauth2"
 
 	"github.com/ghstore/ghstore/internal/transport"
@@ -89,23 +90,24 @@ feed:
 	}
 }
 
-// pend leaves n pending updates on object id: each a comment + reopen (apply=async), none
-// processed. It returns the object's issue number.
+// pend leaves n pending updates on object id, setting "rev" to 1..n: each a comment + reopen
+// (apply=async) written with Put from the state before it, so no update reads the growing log.
+// None is processed. It returns the object's issue number.
 func (e *env) pend(id string, n int) int {
 	e.tb.Helper()
 	st := e.seeder(true)
 	ctx := context.Background()
-	var obj *store.Object
-	var err error
-	for k := range n {
-		obj, err = st.Update(ctx, id, json.RawMessage(fmt.Sprintf(`{"rev": %d}`, k+1)))
-		if err != nil {
-			e.tb.Fatalf("pending update %d of %q: %v", k+1, id, err)
-		}
+	obj, err := st.Get(ctx, id)
+	if err != nil {
+		e.tb.Fatal(err)
 	}
-	if obj == nil {
-		if obj, err = st.Get(ctx, id); err != nil {
+	for k := range n {
+		data, err := sjson.SetBytes(obj.Data, "rev", k+1)
+		if err != nil {
 			e.tb.Fatal(err)
+		}
+		if obj, _, err = st.Put(ctx, obj, data); err != nil {
+			e.tb.Fatalf("pending update %d of %q: %v", k+1, id, err)
 		}
 	}
 	return obj.Issue

@@ -1,0 +1,26 @@
+package benchmarks
+
+import (
+	"context"
+	"testing"
+)
+
+// BenchmarkProcess40 processes an object with 40 pending updates (left by apply=async writers)
+// through the store API, as `ghsql process` does: read the issue, list its 41 comments, PATCH
+// body + close, +1 each update. gh-store 0.10.3 sends 142 requests for this.
+func BenchmarkProcess40(b *testing.B) {
+	const pending = 40
+	e := newEnv(b, serverOptions())
+	ctx := context.Background()
+	issue := 0
+	benchOp(b, e,
+		func(i int) {
+			e.seed(i, 1)
+			issue = e.pend(objectID(i), pending)
+		},
+		func(int) {
+			if _, err := e.store().Process(ctx, issue); err != nil {
+				b.Fatal(err)
+			}
+		})
+}
