@@ -21,6 +21,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -44,6 +45,7 @@ type Connector struct {
 
 var (
 	_ driver.Connector = (*Connector)(nil)
+	_ io.Closer        = (*Connector)(nil)
 )
 
 // NewConnector builds a Connector for cfg. It sends no request.
