@@ -28,7 +28,13 @@ func tokenOf(login string) string { return login + "-token" }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	srv, err := localgh.Open(localgh.Options{RateLimit: -1, WritesPerMinute: -1, WritesPerHour: -1})
+	return newEnvAt(t, nil)
+}
+
+// newEnvAt is newEnv on a server whose clock is now (nil: the wall clock).
+func newEnvAt(t *testing.T, now func() time.Time) *env {
+	t.Helper()
+	srv, err := localgh.Open(localgh.Options{RateLimit: -1, WritesPerMinute: -1, WritesPerHour: -1, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,8 +58,13 @@ func check(t *testing.T, err error) {
 func (e *env) client(login string) *github.Client { return e.clientWithToken(tokenOf(login)) }
 
 func (e *env) clientWithToken(token string) *github.Client {
+	return e.clientVia(token, e.srv.Transport())
+}
+
+// clientVia is a client with token whose requests go through base (which ends at e.srv).
+func (e *env) clientVia(token string, base http.RoundTripper) *github.Client {
 	tr := transport.New(transport.Options{
-		Base:  e.srv.Transport(),
+		Base:  base,
 		Token: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token}),
 		Clock: clock.NewFake(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)),
 	})
