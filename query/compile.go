@@ -74,11 +74,7 @@ func (c *compiler) compile(x sqlparser.Expr, depth int) (expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		ops := map[string]isOp{
-			sqlparser.IsNullStr: isNull, sqlparser.IsNotNullStr: isNotNull, sqlparser.IsTrueStr: isTrue,
-			sqlparser.IsNotTrueStr: isNotTrue, sqlparser.IsFalseStr: isFalse, sqlparser.IsNotFalseStr: isNotFalse,
-		}
-		op, ok := ops[x.Operator]
+		op, ok := isOps[x.Operator]
 		if !ok {
 			return nil, c.unsupported("is", "IS %s is not supported", strings.ToUpper(x.Operator))
 		}
@@ -228,12 +224,7 @@ func (c *compiler) compileComparison(x *sqlparser.ComparisonExpr, d int) (expr, 
 		}
 		return &likeExpr{x: l, pat: r, esc: esc, not: x.Operator == sqlparser.NotLikeStr}, nil
 	}
-	ops := map[string]cmpOp{
-		sqlparser.EqualStr: opEq, sqlparser.NotEqualStr: opNe, sqlparser.LessThanStr: opLt,
-		sqlparser.LessEqualStr: opLe, sqlparser.GreaterThanStr: opGt, sqlparser.GreaterEqualStr: opGe,
-		sqlparser.NullSafeEqualStr: opNullSafeEq,
-	}
-	op, ok := ops[x.Operator]
+	op, ok := cmpOps[x.Operator]
 	if !ok {
 		return nil, c.unsupported(x.Operator, "operator %s is not supported", strings.ToUpper(x.Operator))
 	}
@@ -372,11 +363,7 @@ func (c *compiler) compileBinary(x *sqlparser.BinaryExpr, d int) (expr, error) {
 	case sqlparser.JSONExtractOp, sqlparser.JSONUnquoteExtractOp:
 		return c.compileArrow(x)
 	}
-	ops := map[string]arithOp{
-		sqlparser.PlusStr: opAdd, sqlparser.MinusStr: opSub, sqlparser.MultStr: opMul,
-		sqlparser.DivStr: opDiv, sqlparser.IntDivStr: opIntDiv, sqlparser.ModStr: opMod,
-	}
-	op, ok := ops[x.Operator]
+	op, ok := arithOps[x.Operator]
 	if !ok {
 		return nil, c.unsupported(x.Operator, "operator %s is not supported", x.Operator)
 	}
@@ -467,4 +454,21 @@ func (c *compiler) compileValuesFunc(x *sqlparser.ValuesFuncExpr) (expr, error) 
 		return nil, errorAt(c.src, pos, "VALUES(%s): %v", name, err)
 	}
 	return &offeredExpr{path: p}, nil
+}
+
+// Operator tables (read-only).
+var isOps = map[string]isOp{
+	sqlparser.IsNullStr: isNull, sqlparser.IsNotNullStr: isNotNull, sqlparser.IsTrueStr: isTrue,
+	sqlparser.IsNotTrueStr: isNotTrue, sqlparser.IsFalseStr: isFalse, sqlparser.IsNotFalseStr: isNotFalse,
+}
+
+var cmpOps = map[string]cmpOp{
+	sqlparser.EqualStr: opEq, sqlparser.NotEqualStr: opNe, sqlparser.LessThanStr: opLt,
+	sqlparser.LessEqualStr: opLe, sqlparser.GreaterThanStr: opGt, sqlparser.GreaterEqualStr: opGe,
+	sqlparser.NullSafeEqualStr: opNullSafeEq,
+}
+
+var arithOps = map[string]arithOp{
+	sqlparser.PlusStr: opAdd, sqlparser.MinusStr: opSub, sqlparser.MultStr: opMul,
+	sqlparser.DivStr: opDiv, sqlparser.IntDivStr: opIntDiv, sqlparser.ModStr: opMod,
 }

@@ -10,6 +10,16 @@
 //     construct outside the dialect is an error naming it and its position.
 //   - A bound argument is only ever a value: no argument can change the statement.
 //   - JSON keeps its key order and its raw numbers (2^53+1 stays exact).
+//   - A statement is at most 256 KiB and an expression nests at most 128 levels; both are
+//     checked before anything walks the parsed tree recursively.
+//   - A Statement is immutable after Parse (safe for concurrent Bind); the package holds no
+//     mutable state.
+//
+// Semantics follow MySQL 8.0 where it has them (JSON comparison and ordering, three-valued
+// NULL logic, JSON_* functions, LIKE), with DESIGN.md §4's deviations: strings and LIKE are
+// case-sensitive except on the id column (ids are GitHub labels, case-insensitive); ->> and
+// bare names give typed scalars (bool, int64, float64), not text; a number compared with a
+// string compares numerically only when the string is a number.
 package query
 
 import (
