@@ -36,11 +36,14 @@ func queryCommand() command {
 				return openFor(ctx, sys, *dsn, func(ctx context.Context, st *database) error {
 					s := &session{sys: sys, st: st, format: *format, timing: *timing, echo: *echo}
 					s.execute = s.exec
+					if interactive || (*echo && *stmt == "") {
+						// A session's banner (in a transcript too): where the statements go.
+						fmt.Fprintf(sys.stdout, "ghsql on %s. \\help for help, \\q or Ctrl-D to quit.\n", st.cfg)
+					}
 					switch {
 					case *stmt != "":
 						return s.loop(ctx, newPlainReader(strings.NewReader(*stmt)), false)
 					case interactive:
-						fmt.Fprintf(sys.stdout, "ghsql on %s. \\help for help, \\q or Ctrl-D to quit.\n", st.cfg)
 						lr := sys.prompt(historyPath(*history, sys.getenv, st.cfg.Dir))
 						defer lr.Close()
 						return s.loop(ctx, lr, true)
