@@ -87,12 +87,20 @@ func (s *session) limits(ctx context.Context) error {
 		fmt.Fprintf(w, "Budget: %d of %d requests left; it resets at %s (%s).\n",
 			st.Remaining, st.Limit, st.Reset.Local().Format("15:04:05 MST"), untilText(st.Reset.Sub(s.sys.clock.Now())))
 	}
-	fmt.Fprintf(w, "This session: %d requests, %d counted (%d answered 304, which GitHub does not count), %d content-creating.\n",
-		st.Requests, st.Counted(), st.NotModified, st.ContentCreating)
+	fmt.Fprintf(w, "This session: %s, %d counted (%d answered 304, which GitHub does not count), %d content-creating.\n",
+		plural(st.Requests, "request"), st.Counted(), st.NotModified, st.ContentCreating)
 	if st.Waits > 0 {
 		fmt.Fprintf(w, "Waited %s in %d pauses for write pacing or rate limits.\n", st.Waited.Round(time.Second), st.Waits)
 	}
 	return nil
+}
+
+// plural is "1 request" or "N requests".
+func plural(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // untilText says how far away a time d ahead is, in words.

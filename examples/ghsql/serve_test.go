@@ -140,10 +140,21 @@ func TestServeAnswersGoGitHub(t *testing.T) {
 }
 
 func TestServeWithoutTokenLetsAnyTokenActAsTheOwner(t *testing.T) {
-	url := startServe(t, "-dir", filepath.Join(t.TempDir(), "store"))
+	dir := filepath.Join(t.TempDir(), "store")
+	url := startServe(t, "-dir", dir)
 	me, _, err := gitHubClient(t, url, "whatever", false).Users.Get(context.Background(), "")
 	if err != nil || me.GetLogin() != "demo" {
 		t.Fatalf("GET /user = %v, %v; want demo (the default repository's owner)", me.GetLogin(), err)
+	}
+	// While serve holds the directory, the embedded backend cannot open it, and says what to do.
+	out, err := exec.Command("ghsql", "-dsn", "local:demo/demo?dir="+dir, "-e", "SELECT id FROM objects").CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "ghsql serve") {
+		t.Errorf("a second process on the directory: %v\n%s", err, out)
+	}
+	// Through serve, it can.
+	out, err = exec.Command("ghsql", "-dsn", "demo/demo?base_url="+url+"&token=whatever", "-e", "SELECT COUNT(*) AS n FROM objects").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "(1 row)") {
+		t.Errorf("through serve: %v\n%s", err, out)
 	}
 }
 
