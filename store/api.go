@@ -48,10 +48,16 @@ func statusOf(err error) int {
 // the same way every time so that the transport's ETag cache can answer a repeat with a 304.
 func (s *storeImpl) listIssues(ctx context.Context, labels []string, state string, since time.Time,
 	page func([]*github.Issue) (bool, error)) error {
+	return s.listIssuesSorted(ctx, labels, state, "created", since, page)
+}
+
+// listIssuesSorted is listIssues in ascending order of sort ("created" or "updated").
+func (s *storeImpl) listIssuesSorted(ctx context.Context, labels []string, state, sort string, since time.Time,
+	page func([]*github.Issue) (bool, error)) error {
 	opts := &github.IssueListByRepoOptions{
 		Labels:      labels,
 		State:       state,
-		Sort:        "created",
+		Sort:        sort,
 		Direction:   "asc",
 		Since:       since,
 		ListOptions: github.ListOptions{PerPage: perPage},

@@ -66,14 +66,16 @@ func (s *storeImpl) create(ctx context.Context, id string, data []byte) (*Object
 		// The object exists and reads correctly while open (its log holds the initial state).
 		return nil, fmt.Errorf("ghstore: created %q as issue #%d but could not close it: %w", id, n, err)
 	}
-	return &Object{
+	obj := &Object{
 		ID:        id,
 		Data:      compact,
 		Issue:     n,
 		Version:   1,
 		CreatedAt: iss.GetCreatedAt().Time,
 		UpdatedAt: done.GetUpdatedAt().Time,
-	}, nil
+	}
+	s.mirror.observe(done, obj, true)
+	return obj, nil
 }
 
 // abandon archives a half-made object's issue so that it is not left as a live object without its
@@ -88,6 +90,7 @@ func (s *storeImpl) abandon(ctx context.Context, id string, issue int, cause err
 // archive soft-deletes an issue: labels archived, gh-store, UID:<id>, closed.
 func (s *storeImpl) archive(ctx context.Context, id string, issue int) error {
 	labels, closed := archivedLabels(id), "closed"
-	_, err := s.editIssue(ctx, issue, &github.IssueRequest{Labels: &labels, State: &closed})
+	got, err := s.editIssue(ctx, issue, &github.IssueRequest{Labels: &labels, State: &closed})
+	s.mirror.observe(got, nil, true) // evicts the object
 	return err
 }

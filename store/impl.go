@@ -19,6 +19,7 @@ type storeImpl struct {
 	clock       clock.Clock
 	concurrency int
 	trust       *trust
+	mirror      *mirror // nil unless Options.Mirror
 }
 
 func newImpl(opts Options) (*storeImpl, error) {
@@ -46,6 +47,9 @@ func newImpl(opts Options) (*storeImpl, error) {
 	}
 	if s.concurrency == 0 {
 		s.concurrency = 8
+	}
+	if opts.Mirror {
+		s.mirror = newMirror(s)
 	}
 	return s, nil
 }

@@ -43,7 +43,9 @@ func (s *storeImpl) processIssue(ctx context.Context, iss *github.Issue) (*Objec
 		}
 		f, err := fold(n, iss.GetBody(), true, es)
 		if bv, ok := parseObject([]byte(iss.GetBody())); err == nil && ok && f.pending == 0 && valueEqual(bv, f.data) {
-			return objectFromFold(iss, f), nil
+			obj := objectFromFold(iss, f)
+			s.mirror.observe(iss, obj, true)
+			return obj, nil
 		}
 	}
 	body := iss.GetBody()

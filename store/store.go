@@ -69,6 +69,12 @@ type Options struct {
 	Concurrency int
 	// Login, when set, is the token's login and GET /user is not sent.
 	Login string
+	// Mirror keeps every object of the repository in memory (the driver's cache=mirror). Each read
+	// (Get, GetMany, List; not History) first refreshes it with one conditional list of the issues
+	// updated since the last refresh, which an unchanged repository answers 304 (not counted by
+	// GitHub), however many objects it holds; the first read lists them all. Writes update it from
+	// their own answers. See Refresh and SkipRefresh for one refresh per statement.
+	Mirror bool
 }
 
 // ListOptions narrow List.
@@ -93,6 +99,15 @@ func New(opts Options) (*Store, error) {
 
 // Get reads one object. ErrNotFound when there is none.
 func (s *Store) Get(ctx context.Context, id string) (*Object, error) {
+	if m := s.impl.mirror; m != nil {
+		if err := ValidateID(id); err != nil {
+			return nil, err
+		}
+		if err := m.ensure(ctx); err != nil {
+			return nil, err
+		}
+		return m.lookup(id)
+	}
 	rs, err := s.impl.get(ctx, id, false)
 	if err != nil {
 		return nil, err
@@ -103,6 +118,9 @@ func (s *Store) Get(ctx context.Context, id string) (*Object, error) {
 // GetMany reads several objects concurrently; ids with no object are left out; the result keeps
 // the order of ids.
 func (s *Store) GetMany(ctx context.Context, ids []string) ([]*Object, error) {
+	if s.impl.mirror != nil {
+		return s.impl.getManyMirrored(ctx, ids)
+	}
 	return s.impl.getMany(ctx, ids)
 }
 
@@ -152,7 +170,20 @@ func (s *Store) DeleteObject(ctx context.Context, base *Object) error {
 
 // List pages through every live object (100 a page, never through the search API).
 func (s *Store) List(ctx context.Context, opts ListOptions) iter.Seq2[*Object, error] {
+	if s.impl.mirror != nil {
+		return s.impl.listMirrored(ctx, opts)
+	}
 	return s.impl.list(ctx, opts)
+}
+
+// Refresh brings the mirror (Options.Mirror) up to date now: one conditional list request while
+// nothing changed. A statement calls it once and then reads with SkipRefresh(ctx). Without
+// Options.Mirror it does nothing.
+func (s *Store) Refresh(ctx context.Context) error {
+	if s.impl.mirror == nil {
+		return nil
+	}
+	return s.impl.mirror.refresh(ctx)
 }
 
 // History returns the object's log, the initial state first.

@@ -125,6 +125,8 @@ func (s *storeImpl) write(ctx context.Context, rs *readState, c *change) (*Objec
 		obj.Version++
 		obj.Pending++
 		obj.UpdatedAt = iss.GetUpdatedAt().Time
+		// Provisional in the mirror: the base was read without the log.
+		s.mirror.observe(iss, &obj, false)
 		return &obj, nil
 	}
 	if rs.comments != nil { // read with its log: that log and our comment are every comment folded
@@ -199,6 +201,7 @@ func (s *storeImpl) settle(ctx context.Context, id string, n int, body *string, 
 		}
 		obj := objectFromFold(got, f)
 		obj.Pending = 0
+		s.mirror.observe(got, obj, true)
 		return obj, nil
 	}
 	// Comments kept arriving: every one of them is in the log, so leaving the issue open (readers
