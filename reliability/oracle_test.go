@@ -265,3 +265,20 @@ func jsonValue(s string) any {
 	}
 	return v
 }
+
+// liveIssues lists the numbers of the live issues (labelled stored-object and UID:<id>, by a
+// trusted author) of id: one request, as the auditor. More than one is a duplicate object.
+func (w *world) liveIssues(id string) []int {
+	w.t.Helper()
+	gh := w.rawClient(auditorToken)
+	var out []int
+	opts := &github.IssueListByRepoOptions{State: "all", Labels: []string{"stored-object", "UID:" + id}, ListOptions: github.ListOptions{PerPage: 100}}
+	iss, _, err := gh.Issues.ListByRepo(w.ctx, repoOwner, repoName, opts)
+	must(w.t, err)
+	for _, i := range iss {
+		if trustedAssoc[i.GetAuthorAssociation()] {
+			out = append(out, i.GetNumber())
+		}
+	}
+	return out
+}
