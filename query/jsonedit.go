@@ -101,6 +101,9 @@ func setPath(doc string, steps []pathStep, raw string, mode setMode) string {
 // appendMember adds "key": raw at the end of object d.
 func appendMember(d, keyRaw, raw string) string {
 	end := strings.LastIndexByte(d, '}')
+	if end < 1 {
+		return d // not a well-formed object: leave it
+	}
 	inner := strings.TrimRight(d[1:end], " \t\r\n")
 	if strings.TrimSpace(inner) == "" {
 		return "{" + keyRaw + ":" + raw + "}"
@@ -111,6 +114,9 @@ func appendMember(d, keyRaw, raw string) string {
 // appendElement adds raw at the end of array d.
 func appendElement(d, raw string) string {
 	end := strings.LastIndexByte(d, ']')
+	if end < 1 {
+		return d // not a well-formed array: leave it
+	}
 	inner := strings.TrimRight(d[1:end], " \t\r\n")
 	if strings.TrimSpace(inner) == "" {
 		return "[" + raw + "]"
