@@ -47,11 +47,6 @@ func runSelectCases(t *testing.T, cases []selectCase) {
 	}
 }
 
-// one runs an expression over one document: SELECT <expr> FROM objects.
-func one(expr, doc string) []string {
-	return []string{doc}
-}
-
 func TestSelectPaths(t *testing.T) {
 	runSelectCases(t, []selectCase{
 		{name: "-> gives JSON text, strings quoted", sql: `SELECT data->'$.name' FROM objects`, want: `[["Ann"],["bob"],["Cid"],[null]]`},
