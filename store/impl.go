@@ -10,8 +10,9 @@ import (
 	"github.com/ghstore/ghstore/internal/clock"
 )
 
-// storeImpl holds one Store's settings and what it learns (the token's login). It holds no cache of
-// objects: every read asks GitHub (cheaply, through the transport's ETag cache).
+// storeImpl holds one Store's settings and what it learns (the token's login). Without
+// Options.Mirror it holds no cache of objects: every read asks GitHub (cheaply, through the
+// transport's ETag cache); with it, reads answer from the mirror (mirror.go) after refreshing it.
 type storeImpl struct {
 	owner, repo string
 	gh          *github.Client

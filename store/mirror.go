@@ -62,7 +62,6 @@ type mirror struct {
 	tick   uint64            // orders walks and write observations
 	issues map[int]*mirrored // by issue number: every gh-store issue seen
 	byID   map[string][]int  // lower-cased id → numbers of its live objects' issues, ascending
-	walks  int               // walks sent (tests)
 }
 
 // refreshCall is one refresh that concurrent readers share.
@@ -215,7 +214,6 @@ func (m *mirror) walk(ctx context.Context, since time.Time) (walkResult, error) 
 	m.mu.Lock()
 	m.tick++
 	tick := m.tick
-	m.walks++
 	m.mu.Unlock()
 
 	var res walkResult

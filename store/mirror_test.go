@@ -201,3 +201,26 @@ func TestMirrorSeesOthersChanges(t *testing.T) {
 	}
 	sameAsList(t, e, r)
 }
+
+// An object whose closed body was edited into non-JSON reads as ErrCorrupt naming its issue, as
+// Get and List read it without the mirror; the other objects read on.
+func TestMirrorCorruptObject(t *testing.T) {
+	e := newEnv(t)
+	w := e.store("acme", Options{Login: "acme"})
+	for _, id := range []string{"a", "b"} {
+		_, err := w.Create(e.ctx, id, json.RawMessage(`{}`))
+		check(t, err)
+	}
+	r := e.store("carol", Options{Mirror: true})
+	check(t, r.Refresh(e.ctx))
+	body := "not json"
+	_, _, err := e.client("acme").Issues.Edit(e.ctx, "acme", "data", 1, &github.IssueRequest{Body: &body})
+	check(t, err)
+	if _, err := r.Get(e.ctx, "a"); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "#1") {
+		t.Fatalf("corrupt: %v", err)
+	}
+	if _, err := r.Get(e.ctx, "b"); err != nil {
+		t.Fatal(err)
+	}
+	sameAsList(t, e, r)
+}
