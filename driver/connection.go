@@ -33,10 +33,19 @@ var (
 	_ driver.Validator          = (*conn)(nil)
 )
 
-// parse parses one statement, counting parses on the Connector.
+// parse parses one statement, or takes its parse from the Connector's statement cache; parses
+// are counted on the Connector.
 func (cn *conn) parse(text string) (*query.Statement, error) {
+	if st, ok := cn.c.statements.get(text); ok {
+		return st, nil
+	}
 	cn.c.parses.Add(1)
-	return query.Parse(text)
+	st, err := query.Parse(text)
+	if err != nil {
+		return nil, err
+	}
+	cn.c.statements.put(text, st)
+	return st, nil
 }
 
 func (cn *conn) checkOpen() error {

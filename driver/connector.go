@@ -118,8 +118,10 @@ type connector struct {
 	pingMu sync.Mutex
 	pinged bool
 
-	// parses counts query.Parse calls (a prepared statement parses once).
-	parses atomic.Int64
+	// parses counts query.Parse calls (a statement text parses once while it stays in the
+	// statement cache).
+	parses     atomic.Int64
+	statements *statementCache
 	// lastScan holds the figures of the last complete scan of objects, for EXPLAIN.
 	lastScan atomic.Pointer[scanFigures]
 }
@@ -138,7 +140,7 @@ func (d *Driver) newConnector(in *Config) (*Connector, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &connector{cfg: cfg, drv: d}
+	c := &connector{cfg: cfg, drv: d, statements: newStatementCache(statementCacheSize)}
 	topts := transport.Options{
 		MaxRetries:      cfg.MaxRetries,
 		WritesPerMinute: cfg.WritesPerMinute,
