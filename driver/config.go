@@ -89,7 +89,7 @@ var dsnKeys = []string{
 //	insecure=true      allow a plain http:// base_url to another host
 //	dir                with local: only, the embedded backend's directory (else in memory)
 //	apply              inline (default: every write is processed before it returns) or async
-//	cache              etag (default), none, or mirror (accepted; for now the same as etag)
+//	cache              etag (default), none, or mirror (every object kept in memory, refreshed per statement)
 //	trusted            logins trusted besides OWNER/MEMBER/COLLABORATOR, comma-separated
 //	timeout            per-statement deadline when the context has none (Go duration; 0: none)
 //	max_retries        retries of a safe request (default 4; 0: none)

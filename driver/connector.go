@@ -145,7 +145,7 @@ func (d *Driver) newConnector(in *Config) (*Connector, error) {
 		MaxRetries:      cfg.MaxRetries,
 		WritesPerMinute: cfg.WritesPerMinute,
 		WritesPerHour:   cfg.WritesPerHour,
-		// cache=mirror is accepted and, until the mirror lands, behaves as etag.
+		// cache=mirror keeps the ETag cache too: the mirror's refresh is a conditional request.
 		NoCache: cfg.Cache == "none",
 	}
 	if cfg.MaxRetries == 0 {
@@ -158,6 +158,7 @@ func (d *Driver) newConnector(in *Config) (*Connector, error) {
 		Trusted:     cfg.Trusted,
 		Async:       cfg.Apply == "async",
 		Concurrency: cfg.Concurrency,
+		Mirror:      cfg.Cache == "mirror",
 	}
 	if cfg.Local {
 		be, err := d.locals.acquire(cfg)

@@ -91,7 +91,7 @@ func TestPool(t *testing.T) {
 // Close of rows stops the store's iteration (no goroutine is left), and cancelling the
 // context ends the rows with the context's error.
 func TestRowsStreamAndRelease(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, e *env) {
+	forEachDirectBackend(t, func(t *testing.T, e *env) {
 		var b strings.Builder
 		b.WriteString(`INSERT INTO objects (id, n) VALUES `)
 		for i := range 250 {

@@ -56,6 +56,11 @@ func (c *connector) queryPlan(ctx context.Context, plan *query.Plan) (driver.Row
 		return &staticRows{cols: cols, data: data}, nil
 	}
 	ctx, cancel := c.statementContext(ctx)
+	ctx, err := c.refreshMirror(ctx)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
 	var records iter.Seq2[*query.Record, error]
 	switch plan.Table() {
 	case query.History:
@@ -167,8 +172,28 @@ func (c *connector) historyRecords(ctx context.Context, acc query.Access) iter.S
 	}
 }
 
+// refreshMirror brings the mirror (cache=mirror) up to date once for a statement, and returns the
+// context its reads use, which answer from the mirror without refreshing again (DESIGN.md §6: an
+// unchanged repository costs one request answered 304 per statement). Without the mirror it
+// returns ctx as it is.
+func (c *connector) refreshMirror(ctx context.Context) (context.Context, error) {
+	if c.cfg.Cache != "mirror" {
+		return ctx, nil
+	}
+	if err := c.store.Refresh(ctx); err != nil {
+		return nil, err
+	}
+	return store.SkipRefresh(ctx), nil
+}
+
 // execPlan runs a write (ctx already carries the statement's deadline).
 func (c *connector) execPlan(ctx context.Context, plan *query.Plan) (driver.Result, error) {
+	if plan.Kind() != query.Insert || plan.Upsert() { // a plain INSERT reads nothing
+		var err error
+		if ctx, err = c.refreshMirror(ctx); err != nil {
+			return nil, err
+		}
+	}
 	switch plan.Kind() {
 	case query.Insert:
 		if plan.Upsert() {

@@ -46,6 +46,7 @@ type backend struct {
 var backends = []backend{
 	{"local", openLocal},
 	{"http", openHTTP},
+	{"mirror", openMirror},
 }
 
 func openDSN(t *testing.T, dsn string) (*sql.DB, *Connector) {
@@ -71,7 +72,13 @@ func openLocal(t *testing.T) *env {
 
 // openHTTP serves a fresh localgh over httptest with a user acme whose token is in
 // GITHUB_TOKEN. Writes are not paced (writes_per_minute=0): pacing would wait real minutes.
-func openHTTP(t *testing.T) *env {
+func openHTTP(t *testing.T) *env { return openServed(t, "") }
+
+// openMirror is openHTTP with cache=mirror: every statement reads from the in-memory mirror after
+// one conditional refresh, so the whole suite checks that the mirror answers as GitHub does.
+func openMirror(t *testing.T) *env { return openServed(t, "&cache=mirror") }
+
+func openServed(t *testing.T, extra string) *env {
 	srv, err := localgh.Open(localgh.Options{RateLimit: -1, WritesPerMinute: -1, WritesPerHour: -1})
 	if err != nil {
 		t.Fatal(err)
@@ -87,7 +94,7 @@ func openHTTP(t *testing.T) *env {
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
 	t.Setenv("GITHUB_TOKEN", "tok-acme")
-	dsn := fmt.Sprintf("acme/%s?base_url=%s&writes_per_minute=0&writes_per_hour=0", repo, hs.URL)
+	dsn := fmt.Sprintf("acme/%s?base_url=%s&writes_per_minute=0&writes_per_hour=0%s", repo, hs.URL, extra)
 	db, c := openDSN(t, dsn)
 	return &env{db: db, c: c, srv: srv, dsn: dsn}
 }
@@ -95,6 +102,17 @@ func openHTTP(t *testing.T) *env {
 // forEachBackend runs test once per backend, each on a fresh repository.
 func forEachBackend(t *testing.T, test func(t *testing.T, e *env)) {
 	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) { test(t, b.open(t)) })
+	}
+}
+
+// forEachDirectBackend is forEachBackend without the mirror, for tests that count the requests
+// of reads that go to GitHub each time (the mirror's own costs are TestMirrorCosts').
+func forEachDirectBackend(t *testing.T, test func(t *testing.T, e *env)) {
+	for _, b := range backends {
+		if b.name == "mirror" {
+			continue
+		}
 		t.Run(b.name, func(t *testing.T) { test(t, b.open(t)) })
 	}
 }
