@@ -33,14 +33,14 @@ func (s *server) listComments(rc *reqCtx, r *repo, is *issue) *answer {
 	if bad != nil {
 		return bad
 	}
-	out := []commentJSON{}
+	var cs []*comment
 	for _, c := range is.Comments {
 		if !since.IsZero() && c.UpdatedAt.Before(since) {
 			continue
 		}
-		out = append(out, s.renderComment(rc, r, c))
+		cs = append(cs, c)
 	}
-	return paginate(rc, out)
+	return paginateRendered(rc, cs, func(c *comment) commentJSON { return s.renderComment(rc, r, c) })
 }
 
 // listRepoComments lists every issue comment of a repository: sort created|updated, direction
@@ -72,11 +72,7 @@ func (s *server) listRepoComments(rc *reqCtx, r *repo) *answer {
 		}
 		return a.ID < b.ID
 	})
-	out := make([]commentJSON, len(cs))
-	for i, c := range cs {
-		out[i] = s.renderComment(rc, r, c)
-	}
-	return paginate(rc, out)
+	return paginateRendered(rc, cs, func(c *comment) commentJSON { return s.renderComment(rc, r, c) })
 }
 
 func (s *server) getComment(rc *reqCtx, r *repo, c *comment) *answer {

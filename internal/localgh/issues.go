@@ -80,11 +80,7 @@ func (s *server) listIssues(rc *reqCtx, r *repo) *answer {
 		}
 		return ka > kb
 	})
-	rendered := make([]issueJSON, len(out))
-	for i, is := range out {
-		rendered[i] = s.renderIssue(rc, r, is)
-	}
-	return paginate(rc, rendered)
+	return paginateRendered(rc, out, func(is *issue) issueJSON { return s.renderIssue(rc, r, is) })
 }
 
 func hasAllLabels(is *issue, names []string) bool {

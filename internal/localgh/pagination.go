@@ -27,6 +27,12 @@ func pageParams(rc *reqCtx) (perPage, page int) {
 // paginate answers one page of items with GitHub's RFC 5988 Link header (next/last, and
 // prev/first past page 1), built from the request's own host and path.
 func paginate[T any](rc *reqCtx, items []T) *answer {
+	return paginateRendered(rc, items, func(t T) T { return t })
+}
+
+// paginateRendered is paginate for items that are rendered into their JSON shape: only the page
+// answered is rendered, so paging through M items renders each once, not M times a page.
+func paginateRendered[T, R any](rc *reqCtx, items []T, render func(T) R) *answer {
 	perPage, page := pageParams(rc)
 	total := len(items)
 	last := (total + perPage - 1) / perPage
@@ -35,9 +41,9 @@ func paginate[T any](rc *reqCtx, items []T) *answer {
 	}
 	lo := min((page-1)*perPage, total)
 	hi := min(lo+perPage, total)
-	pageItems := items[lo:hi]
-	if pageItems == nil {
-		pageItems = []T{}
+	pageItems := make([]R, 0, hi-lo)
+	for _, it := range items[lo:hi] {
+		pageItems = append(pageItems, render(it))
 	}
 	a := jsonAnswer(http.StatusOK, pageItems)
 	var links []string
