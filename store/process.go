@@ -99,7 +99,7 @@ func (s *storeImpl) processAll(ctx context.Context) (int, error) {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			_, err := s.processIssue(ctx, iss)
+			_, err := s.processIssue(oneRequestAtATime(ctx), iss)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {

@@ -191,13 +191,15 @@ func (s *storeImpl) settle(ctx context.Context, id string, n int, body *string, 
 			}
 			continue
 		}
+		var applied []int64
 		for i, u := range f.updates {
 			// Without the body as it was (Put), every update still lacking a +1 gets one.
 			if !f.processed[i] && (body != nil || u.plusOne == 0) {
-				if err := s.plusOne(ctx, u.commentID); err != nil {
-					return nil, err
-				}
+				applied = append(applied, u.commentID)
 			}
+		}
+		if err := s.plusOnes(ctx, applied); err != nil {
+			return nil, err
 		}
 		obj := objectFromFold(got, f)
 		obj.Pending = 0
