@@ -56,7 +56,7 @@ func (s *storeImpl) create(ctx context.Context, id string, data []byte) (*Object
 		}
 	}
 
-	env := envelope(compact, "append", n, s.clock.Now(), true)
+	env := envelope(compact, "append", n, s.stamps.next(), true)
 	if _, err := s.createComment(ctx, n, string(env)); err != nil {
 		return nil, s.abandon(ctx, id, n, err)
 	}

@@ -21,6 +21,7 @@ type storeImpl struct {
 	concurrency int
 	trust       *trust
 	mirror      *mirror // nil unless Options.Mirror
+	stamps      *stamps // envelope timestamps, unique per Store
 }
 
 func newImpl(opts Options) (*storeImpl, error) {
@@ -46,6 +47,7 @@ func newImpl(opts Options) (*storeImpl, error) {
 	if s.clock == nil {
 		s.clock = clock.Real{}
 	}
+	s.stamps = &stamps{clock: s.clock}
 	if s.concurrency == 0 {
 		s.concurrency = 8
 	}

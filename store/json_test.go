@@ -94,7 +94,7 @@ func TestEnvelopeShape(t *testing.T) {
   },
   "_meta": {
     "client_version": "ghstore/0.1.0",
-    "timestamp": "2026-12-01T13:07:08Z",
+    "timestamp": "2026-12-01T13:07:08.000000Z",
     "update_mode": "append",
     "issue_number": 7
   },

@@ -5,9 +5,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-github/v66/github"
 
+	"github.com/ghstore/ghstore/internal/clock"
 	"github.com/ghstore/ghstore/internal/localgh"
 )
 
@@ -104,5 +106,48 @@ func TestAmbiguousPatchAndReactionAreRetried(t *testing.T) {
 	check(t, s.Delete(e.ctx, "a"))
 	if is := allIssues(t, e); is[0].GetState() != "closed" || len(is[0].Labels) != 3 {
 		t.Fatalf("delete after a lost answer: %v", labelNames(is[0]))
+	}
+}
+
+// TestLostCommentNotTakenForAnOlderTwin: a → 1, a → 2, then a → 1 again on a clock that does not
+// move, and the last comment's POST is reset before it is applied. The retry must not take the first
+// {"a":1} comment for the lost one (envelopes carry a per-Store unique timestamp): the update
+// lands, once, and reads back as a = 1.
+func TestLostCommentNotTakenForAnOlderTwin(t *testing.T) {
+	e := newEnv(t)
+	s := e.store("acme", Options{Login: "acme", Clock: clock.NewFake(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))}) // a clock that stands still
+	_, err := s.Create(e.ctx, "twin", json.RawMessage(`{"a":0}`))
+	check(t, err)
+	for _, p := range []string{`{"a":1}`, `{"a":2}`} {
+		_, err := s.Update(e.ctx, "twin", json.RawMessage(p))
+		check(t, err)
+	}
+	var mu sync.Mutex
+	reset := false
+	e.srv.SetFault(func(c localgh.Call) localgh.Fault {
+		mu.Lock()
+		defer mu.Unlock()
+		if !reset && c.Method == "POST" && strings.HasSuffix(c.Path, "/comments") {
+			reset = true
+			return localgh.Fault{Reset: true}
+		}
+		return localgh.Fault{}
+	})
+	got, err := s.Update(e.ctx, "twin", json.RawMessage(`{"a":1}`))
+	e.srv.SetFault(nil)
+	if !reset {
+		t.Fatal("the fault never fired")
+	}
+	check(t, err)
+	if string(got.Data) != `{"a":1}` {
+		t.Fatalf("Update a → 1 answered %s\n%s", got.Data, e.requestLog())
+	}
+	read, err := e.store("carol").Get(e.ctx, "twin")
+	check(t, err)
+	if string(read.Data) != `{"a":1}` {
+		t.Fatalf("read back %s", read.Data)
+	}
+	if h, _ := s.History(e.ctx, "twin"); len(h) != 4 {
+		t.Fatalf("%d log rows, want 4 (initial, a→1, a→2, a→1)", len(h))
 	}
 }

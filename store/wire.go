@@ -36,6 +36,10 @@ func liveLabels(id string) []string { return []string{labelStore, labelObject, u
 
 func archivedLabels(id string) []string { return []string{labelArchived, labelStore, uidLabel(id)} }
 
+// envelopeTimeLayout is RFC 3339 in UTC with microseconds, as gh-store stamps its envelopes
+// (Python's isoformat); the fixed width keeps an envelope's size independent of the instant.
+const envelopeTimeLayout = "2006-01-02T15:04:05.000000Z07:00"
+
 // envelope builds a comment as gh-store writes it, 2-space indented, no trailing newline:
 // {"_data": data, "_meta": {"client_version", "timestamp", "update_mode", "issue_number"}[, "type": "initial_state"]}.
 func envelope(data []byte, mode string, issue int, at time.Time, initial bool) []byte {
@@ -45,7 +49,7 @@ func envelope(data []byte, mode string, issue int, at time.Time, initial bool) [
 	b.WriteString(`,"_meta":{"client_version":`)
 	b.Write(quote(ClientVersion))
 	b.WriteString(`,"timestamp":`)
-	b.Write(quote(at.UTC().Format(time.RFC3339)))
+	b.Write(quote(at.UTC().Format(envelopeTimeLayout)))
 	b.WriteString(`,"update_mode":`)
 	b.Write(quote(mode))
 	b.WriteString(`,"issue_number":`)

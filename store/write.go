@@ -109,7 +109,7 @@ func (s *storeImpl) put(ctx context.Context, base *Object, data []byte) (*Object
 // then +1 on every update that processing newly applied, ours included.
 func (s *storeImpl) write(ctx context.Context, rs *readState, c *change) (*Object, error) {
 	n := rs.issue.GetNumber()
-	env := envelope(c.data.compact(), c.mode(), n, s.clock.Now(), false)
+	env := envelope(c.data.compact(), c.mode(), n, s.stamps.next(), false)
 	ours, err := s.createComment(ctx, n, string(env))
 	if err != nil {
 		return nil, err
