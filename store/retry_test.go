@@ -151,3 +151,43 @@ func TestLostCommentNotTakenForAnOlderTwin(t *testing.T) {
 		t.Fatalf("%d log rows, want 4 (initial, a→1, a→2, a→1)", len(h))
 	}
 }
+
+// TestUpdateRepairsABodyLeftBehind: an update whose PATCH is refused after its comment was posted
+// (the token revoked from then on) leaves the closed issue's body behind its log. The next Update
+// of the same change finds nothing to change in the log, and must still settle the body, so that
+// what it reports is what every reader reads.
+func TestUpdateRepairsABodyLeftBehind(t *testing.T) {
+	e := newEnv(t)
+	s := e.store("acme", Options{Login: "acme"})
+	_, err := s.Create(e.ctx, "r", json.RawMessage(`{"a":0}`))
+	check(t, err)
+	var mu sync.Mutex
+	commented := false
+	e.srv.SetFault(func(c localgh.Call) localgh.Fault {
+		mu.Lock()
+		defer mu.Unlock()
+		if c.Method == "POST" && strings.HasSuffix(c.Path, "/comments") {
+			commented = true
+			return localgh.Fault{}
+		}
+		if commented {
+			return localgh.Fault{Status: 401}
+		}
+		return localgh.Fault{}
+	})
+	if _, err := s.Update(e.ctx, "r", json.RawMessage(`{"a":1}`)); err == nil {
+		t.Fatal("an update refused after its comment succeeded")
+	}
+	e.srv.SetFault(nil)
+	if got, _ := e.store("carol").Get(e.ctx, "r"); string(got.Data) != `{"a":0}` {
+		t.Fatalf("setup: the body was written anyway: %s", got.Data)
+	}
+
+	got, err := s.Update(e.ctx, "r", json.RawMessage(`{"a":1}`))
+	check(t, err)
+	read, err := e.store("carol").Get(e.ctx, "r")
+	check(t, err)
+	if string(got.Data) != `{"a":1}` || string(read.Data) != `{"a":1}` {
+		t.Fatalf("Update answered %s, a reader reads %s; want both {\"a\":1}\n%s", got.Data, read.Data, e.requestLog())
+	}
+}

@@ -67,6 +67,15 @@ func (s *storeImpl) modify(ctx context.Context, id string, fn func(old *value) *
 	old := rs.fold.dataOr(rs.obj)
 	c := computeChange(old, fn(old))
 	if c == nil {
+		if rs.fold != nil && rs.issue.GetState() == "closed" && !bodyIs(rs.issue, old) {
+			// Nothing to change, but the closed issue's body lags its log: a writer whose
+			// processing was cut short after its comment (a token revoked mid-write, say) left
+			// it so, and readers trust a closed body. Settle it now, or this caller would be
+			// told its state holds while every read says otherwise.
+			body := rs.issue.GetBody()
+			obj, err := s.settle(ctx, rs.obj.ID, rs.issue.GetNumber(), &body, rs.comments)
+			return obj, false, err
+		}
 		return rs.obj, false, nil
 	}
 	if err := s.checkChange(id, c); err != nil {
@@ -226,6 +235,12 @@ func (s *storeImpl) leaveOpen(ctx context.Context, id string, issue int, cause e
 		return fmt.Errorf("ghstore: processing %q (issue #%d): %w; reopening it failed too: %v", id, issue, cause, err)
 	}
 	return fmt.Errorf("ghstore: processing %q (issue #%d), left open with its updates pending: %w", id, issue, cause)
+}
+
+// bodyIs reports whether the issue's body is the JSON object v.
+func bodyIs(iss *github.Issue, v *value) bool {
+	bv, ok := parseObject([]byte(iss.GetBody()))
+	return ok && valueEqual(bv, v)
 }
 
 func hasInitial(es []logEntry) bool {
