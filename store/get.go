@@ -65,14 +65,19 @@ func (s *storeImpl) get(ctx context.Context, id string, exact bool) (*readState,
 	if err := ValidateID(id); err != nil {
 		return nil, err
 	}
-	iss, err := s.findIssue(ctx, id)
+	all, err := s.findIssues(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if iss == nil {
+	if len(all) == 0 {
 		return nil, notFound(id)
 	}
-	return s.readIssue(ctx, iss, exact)
+	rs, err := s.readIssue(ctx, all[0], exact)
+	if err != nil {
+		return nil, err
+	}
+	rs.obj.duplicates = issueNumbers(all[1:])
+	return rs, nil
 }
 
 // readIssue reads an object's issue; exact lists the comments of a closed issue too, so that the

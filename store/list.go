@@ -20,7 +20,9 @@ func (stopListing) Error() string { return "stop" }
 // An object that cannot be read (ErrCorrupt) is yielded as an error and the listing goes on.
 func (s *storeImpl) list(ctx context.Context, opts ListOptions) iter.Seq2[*Object, error] {
 	return func(yield func(*Object, error) bool) {
-		seen := map[string]bool{}
+		// first holds each id's object as yielded; a younger duplicate met later is noted on it,
+		// so that a caller that gathers before it deletes (the driver's DELETE) archives both.
+		first := map[string]*Object{}
 		count := 0
 		err := s.listIssues(ctx, []string{labelObject}, "all", opts.Since, func(page []*github.Issue) (bool, error) {
 			for _, iss := range page {
@@ -33,15 +35,18 @@ func (s *storeImpl) list(ctx context.Context, opts ListOptions) iter.Seq2[*Objec
 				}
 				id, _ := objectID(labelNames(iss))
 				key := strings.ToLower(id)
-				if seen[key] {
+				if o, ok := first[key]; ok {
+					if o != nil {
+						o.duplicates = append(o.duplicates, iss.GetNumber())
+					}
 					continue
 				}
-				seen[key] = true
 				rs, err := s.readIssue(ctx, iss, false)
 				var obj *Object
 				if rs != nil {
 					obj = rs.obj
 				}
+				first[key] = obj
 				if !yield(obj, err) {
 					return false, stopListing{}
 				}

@@ -436,7 +436,9 @@ func (m *mirror) lookup(id string) (*Object, error) {
 	if e.err != nil {
 		return nil, e.err
 	}
-	return cloneObject(e.obj), nil
+	o := cloneObject(e.obj)
+	o.duplicates = append([]int(nil), nums[1:]...)
+	return o, nil
 }
 
 // objects returns the live objects (the oldest issue per id), oldest first, with their errors.
@@ -457,7 +459,19 @@ func (m *mirror) objects(since time.Time) []*mirrored {
 func cloneObject(o *Object) *Object {
 	c := *o
 	c.Data = append([]byte(nil), o.Data...)
+	c.duplicates = append([]int(nil), o.duplicates...)
 	return &c
+}
+
+// duplicatesOf returns the younger live issues of e's id.
+func (m *mirror) duplicatesOf(e *mirrored) []int {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	nums := m.byID[strings.ToLower(e.obj.ID)]
+	if len(nums) < 2 {
+		return nil
+	}
+	return append([]int(nil), nums[1:]...)
 }
 
 // skipRefreshKey marks a context whose reads answer from the mirror without refreshing it.

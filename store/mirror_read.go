@@ -49,7 +49,9 @@ func (s *storeImpl) listMirrored(ctx context.Context, opts ListOptions) iter.Seq
 				}
 				continue
 			}
-			if !yield(cloneObject(e.obj), nil) {
+			o := cloneObject(e.obj)
+			o.duplicates = s.mirror.duplicatesOf(e)
+			if !yield(o, nil) {
 				return
 			}
 			count++

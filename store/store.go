@@ -38,6 +38,11 @@ type Object struct {
 	Pending   int             // trusted updates not yet in the issue body
 	CreatedAt time.Time
 	UpdatedAt time.Time
+
+	// duplicates are the younger live issues of the same id that the read met (a racing or
+	// half-failed Create can leave one): readers use the oldest, and DeleteObject archives them
+	// all, so a deleted object's duplicate never surfaces as the object.
+	duplicates []int
 }
 
 // Entry is one row of an object's log (History).
@@ -165,7 +170,7 @@ func (s *Store) DeleteObject(ctx context.Context, base *Object) error {
 	if err := ValidateID(base.ID); err != nil {
 		return err
 	}
-	return s.impl.removeIssue(ctx, base.ID, base.Issue)
+	return s.impl.removeIssue(ctx, base.ID, base.Issue, base.duplicates)
 }
 
 // List pages through every live object (100 a page, never through the search API).
