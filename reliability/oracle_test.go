@@ -282,3 +282,20 @@ func (w *world) liveIssues(id string) []int {
 	}
 	return out
 }
+
+// requestLogFor formats the request log entries that touch issue n (and its comments), with the
+// faults injected into them.
+func requestLogFor(w *world, n int) string {
+	faults := map[int]string{}
+	for _, f := range w.faults.injectedLog() {
+		faults[f.Seq] = f.Kind
+	}
+	var b []byte
+	p := fmt.Sprintf("/issues/%d", n)
+	for _, r := range w.srv.Requests() {
+		if strings.HasSuffix(r.Path, p) || strings.Contains(r.Path, p+"/") || strings.Contains(r.Path, "/issues/comments/") {
+			b = fmt.Appendf(b, "  %d %s %s as %s → %d %s\n", r.Seq, r.Method, r.Path, r.Login, r.Status, faults[r.Seq])
+		}
+	}
+	return string(b)
+}
