@@ -98,3 +98,6 @@ func (w *sqlWorld) checkSQLObject(t *testing.T, id string, allowed []string, rep
 
 // isDuplicateKey reports whether err is the store's duplicate-key error.
 func isDuplicateKey(err error) bool { return errors.Is(err, store.ErrDuplicateKey) }
+
+// namedArg is sql.Named, for :name placeholders.
+func namedArg(name string, v any) any { return sql.Named(name, v) }
