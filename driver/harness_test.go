@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 
@@ -72,14 +73,16 @@ func openLocal(t *testing.T) *env {
 
 // openHTTP serves a fresh localgh over httptest with a user acme whose token is in
 // GITHUB_TOKEN. Writes are not paced (writes_per_minute=0): pacing would wait real minutes.
-func openHTTP(t *testing.T) *env { return openServed(t, "") }
+func openHTTP(t *testing.T) *env { return openServed(t, "", nil) }
 
 // openMirror is openHTTP with cache=mirror: every statement reads from the in-memory mirror after
 // one conditional refresh, so the whole suite checks that the mirror answers as GitHub does.
-func openMirror(t *testing.T) *env { return openServed(t, "&cache=mirror") }
+func openMirror(t *testing.T) *env { return openServed(t, "&cache=mirror", nil) }
 
-func openServed(t *testing.T, extra string) *env {
-	srv, err := localgh.Open(localgh.Options{RateLimit: -1, WritesPerMinute: -1, WritesPerHour: -1})
+// openServed serves a fresh localgh whose clock is now (nil: the wall clock) and opens it with the
+// DSN keys extra.
+func openServed(t *testing.T, extra string, now func() time.Time) *env {
+	srv, err := localgh.Open(localgh.Options{RateLimit: -1, WritesPerMinute: -1, WritesPerHour: -1, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
