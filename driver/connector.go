@@ -7,7 +7,9 @@
 // cheap handles onto it. It never returns driver.ErrBadConn after a write may have reached GitHub.
 //
 // Invariants:
-//   - The token is never printed, logged, put in an error or in a DSN the driver formats.
+//   - The token is never printed, logged, put in an error or in a DSN the driver formats, and
+//     is sent only to base_url's host (api.github.com by default): a redirect to another host
+//     is refused, and would not carry it.
 //   - A bad DSN, statement or argument fails before any request is sent.
 //   - Errors wrap their causes with %w (store.ErrDuplicateKey, store.ErrNotFound, …), and
 //     database/sql hands them back unchanged, so errors.Is and errors.As work on them.
@@ -189,8 +191,6 @@ func (d *Driver) newConnector(in *Config) (*Connector, error) {
 			baseURL = DefaultBaseURL
 		}
 	}
-	c.tr = transport.New(topts)
-	c.client = github.NewClient(&http.Client{Transport: c.tr})
 	if !strings.HasSuffix(baseURL, "/") {
 		baseURL += "/"
 	}
@@ -199,6 +199,11 @@ func (d *Driver) newConnector(in *Config) (*Connector, error) {
 		c.closeAll()
 		return nil, dsnErr("base_url", "is not a URL")
 	}
+	// The token goes to the API's host only: never with a redirect elsewhere (the transport
+	// leaves it off), and such a redirect is not followed at all (CheckRedirect).
+	topts.TokenHosts = []string{u.Host}
+	c.tr = transport.New(topts)
+	c.client = github.NewClient(&http.Client{Transport: c.tr, CheckRedirect: transport.SameHostRedirects(topts.TokenHosts)})
 	c.client.BaseURL = u
 	c.client.UploadURL = u
 	sopts.Client = c.client

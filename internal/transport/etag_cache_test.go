@@ -169,7 +169,7 @@ func TestETagIdentitiesDoNotShareEntries(t *testing.T) {
 }
 
 func TestETagKeyHoldsNoToken(t *testing.T) {
-	c := &etagCache{entries: newLRU(1 << 20), identity: identityOf(tokenSource(secretToken))}
+	c := &etagCache{entries: newLRU(1 << 20), identity: identityOf(tokenSource(secretToken), tokenPolicy{})}
 	req, _ := http.NewRequest(http.MethodGet, "https://api.github.invalid/x", nil)
 	who, err := c.identity(req)
 	if err != nil {
@@ -179,7 +179,7 @@ func TestETagKeyHoldsNoToken(t *testing.T) {
 	if strings.Contains(key, secretToken) || strings.Contains(key, "SECRET") {
 		t.Fatalf("cache key %q holds the token", key)
 	}
-	other, _ := identityOf(tokenSource("another"))(req)
+	other, _ := identityOf(tokenSource("another"), tokenPolicy{})(req)
 	if other == who {
 		t.Fatal("two tokens have one identity")
 	}

@@ -27,6 +27,9 @@
 //     the context's deadline fails at once with *RateLimitError{Secondary: true, Status: 0}.
 //   - Every wait goes through the Clock and honours the request's context; the token never
 //     appears in an error.
+//   - The token goes only to the hosts Options.TokenHosts names (when empty, only to the host of
+//     the request the caller sent), never with a request that follows a redirect to another
+//     host or from https:// to http://.
 package transport
 
 import (
@@ -46,6 +49,13 @@ type Options struct {
 	Base http.RoundTripper
 	// Token authenticates requests; nil sends them anonymously.
 	Token oauth2.TokenSource
+	// TokenHosts are the hosts ("host" or "host:port", as in a URL's Host; no port means the
+	// scheme's default) that may receive the token: a request to any other host is sent without
+	// it. Empty: each request the caller sends carries it to the host it names, but a request
+	// net/http makes to follow a redirect to another host never does (see auth.go). Either way a
+	// redirect from https:// to http:// never carries it. Pair with SameHostRedirects as the
+	// http.Client's CheckRedirect.
+	TokenHosts []string
 	// Clock times every wait. Default clock.Real{}.
 	Clock clock.Clock
 	// Jitter returns a number in [0,1) for backoff jitter. Default math/rand/v2.Float64.
@@ -142,12 +152,13 @@ func New(opts Options) *Transport {
 	}
 
 	var rt http.RoundTripper = &counting{base: base, stats: stats}
-	rt = authenticate(rt, token)
+	policy := tokenPolicy{hosts: append([]string(nil), opts.TokenHosts...)}
+	rt = authenticate(rt, token, policy)
 	rt = &rateLimitWaiter{next: rt, clock: clk, wait: w}
 	rt = &retrier{next: rt, max: maxRetries, jitter: jitter, clock: clk, stats: stats}
 	rt = &writePacer{next: rt, windows: newSlidingWindows(opts.WritesPerMinute, opts.WritesPerHour), clock: clk, wait: w}
 	if !opts.NoCache {
-		rt = &etagCache{next: rt, entries: newLRU(cacheBytes), identity: identityOf(token)}
+		rt = &etagCache{next: rt, entries: newLRU(cacheBytes), identity: identityOf(token, policy)}
 	}
 	return &Transport{impl: &transport{outer: rt, stats: stats, token: token}}
 }
