@@ -26,13 +26,13 @@ func (s *storeImpl) create(ctx context.Context, id string, data []byte) (*Object
 	if err != nil {
 		return nil, err
 	}
-	body := v.indented()
-	if err := checkSize(id, "issue body", body); err != nil {
+	compact := v.compact()
+	if err := checkIndented(id, "issue body", compact); err != nil {
 		return nil, err
 	}
-	compact := v.compact()
+	body := indentJSON(compact, "")
 	// The largest issue number an envelope can carry, so the check holds whatever number GitHub gives.
-	if err := checkSize(id, "initial-state comment", envelope(compact, "append", math.MaxInt32, s.clock.Now(), true)); err != nil {
+	if err := checkIndented(id, "initial-state comment", envelopeCompact(compact, "append", math.MaxInt32, s.clock.Now(), true)); err != nil {
 		return nil, err
 	}
 

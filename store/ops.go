@@ -16,7 +16,7 @@ func (s *storeImpl) update(ctx context.Context, id string, patch []byte) (*Objec
 	if err != nil {
 		return nil, false, err
 	}
-	if err := checkSize(id, "update comment", p.indented()); err != nil {
+	if err := checkIndented(id, "update comment", p.compact()); err != nil {
 		return nil, false, err
 	}
 	return s.modify(ctx, id, func(old *value) *value { return deepMerge(old, p) })
@@ -31,7 +31,7 @@ func (s *storeImpl) replace(ctx context.Context, id string, data []byte) (*Objec
 	if err != nil {
 		return nil, false, err
 	}
-	if err := checkSize(id, "issue body", v.indented()); err != nil {
+	if err := checkIndented(id, "issue body", v.compact()); err != nil {
 		return nil, false, err
 	}
 	return s.modify(ctx, id, func(*value) *value { return v })
@@ -46,7 +46,7 @@ func (s *storeImpl) upsert(ctx context.Context, id string, data []byte) (*Object
 	if err != nil {
 		return nil, false, err
 	}
-	if err := checkSize(id, "issue body", v.indented()); err != nil {
+	if err := checkIndented(id, "issue body", v.compact()); err != nil {
 		return nil, false, err
 	}
 	for try := 0; try < 2; try++ {

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-github/v66/github"
 	"github.com/tidwall/gjson"
@@ -94,13 +95,27 @@ func (s *storeImpl) updateSnapshot(ctx context.Context, path string) error {
 	if err != nil {
 		return fmt.Errorf("%w: %s: bad snapshot_time: %v", ErrInvalidData, path, err)
 	}
+	if !utf8.Valid(old) {
+		return fmt.Errorf("%w: %s is not a gh-store snapshot (not valid UTF-8)", ErrInvalidData, path)
+	}
 	var entries []snapshotEntry
 	index := map[string]int{}
+	var bad error
 	gjson.GetBytes(old, "objects").ForEach(func(k, v gjson.Result) bool {
-		index[strings.ToLower(k.String())] = len(entries)
+		key := strings.ToLower(k.String())
+		switch _, dup := index[key]; {
+		case dup: // ids compare case-insensitively: which entry is the object's is unknowable
+			bad = fmt.Errorf("%w: %s is not a valid gh-store snapshot: object %s appears twice", ErrInvalidData, path, k.Raw)
+		case !v.IsObject():
+			bad = fmt.Errorf("%w: %s is not a valid gh-store snapshot: object %s is not a JSON object ({\"data\": …, \"meta\": …})", ErrInvalidData, path, k.Raw)
+		}
+		index[key] = len(entries)
 		entries = append(entries, snapshotEntry{id: k.String(), raw: []byte(v.Raw)})
-		return true
+		return bad == nil
 	})
+	if bad != nil {
+		return bad
+	}
 
 	at := s.clock.Now()
 	refreshed := map[string]bool{}

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"unicode"
@@ -40,7 +42,24 @@ func ValidateID(id string) error {
 }
 
 // validateData reads data as the JSON object an object's state must be.
+//
+// It refuses, before parsing, what could never be written: data that is not valid UTF-8 (GitHub
+// would store U+FFFD in its place, so the object would not read as written) and data whose compact
+// form already passes GitHub's limit (the indented body is never shorter). So the cost of refusing
+// hostile data is linear in its size.
 func validateData(id string, data []byte) (*value, error) {
+	if !utf8.Valid(data) {
+		return nil, fmt.Errorf("%w for %q: not valid UTF-8 (GitHub would store U+FFFD in place of the bad bytes)", ErrInvalidData, id)
+	}
+	if jsonValid(data) {
+		var c bytes.Buffer
+		if err := json.Compact(&c, data); err == nil {
+			if err := checkSize(id, "data, even compact,", c.Bytes()); err != nil {
+				return nil, err
+			}
+			data = c.Bytes()
+		}
+	}
 	v, ok := parseObject(data)
 	if !ok {
 		what := "not valid JSON"
@@ -50,6 +69,18 @@ func validateData(id string, data []byte) (*value, error) {
 		return nil, fmt.Errorf("%w for %q: %s (an object's data is a JSON object)", ErrInvalidData, id, what)
 	}
 	return v, nil
+}
+
+// checkIndented refuses compact JSON whose 2-space indented form (a body or comment as written)
+// would pass GitHub's limit, without building that form: a value nested thousands deep is a few
+// bytes a level compact but quadratic once indented.
+func checkIndented(id, what string, compact []byte) error {
+	n, chars := indentedSize(compact, MaxBodySize)
+	if n > MaxBodySize || chars > MaxBodySize {
+		return fmt.Errorf("%w: %q: the %s would be more than %d bytes or characters once indented (GitHub's limit); %d bytes compact",
+			ErrTooLarge, id, what, MaxBodySize, len(compact))
+	}
+	return nil
 }
 
 // checkSize refuses a body or comment past GitHub's limit (characters and bytes).

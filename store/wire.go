@@ -43,6 +43,11 @@ const envelopeTimeLayout = "2006-01-02T15:04:05.000000Z07:00"
 // envelope builds a comment as gh-store writes it, 2-space indented, no trailing newline:
 // {"_data": data, "_meta": {"client_version", "timestamp", "update_mode", "issue_number"}[, "type": "initial_state"]}.
 func envelope(data []byte, mode string, issue int, at time.Time, initial bool) []byte {
+	return indentJSON(envelopeCompact(data, mode, issue, at, initial), "")
+}
+
+// envelopeCompact is envelope before indenting (checkIndented measures it without indenting).
+func envelopeCompact(data []byte, mode string, issue int, at time.Time, initial bool) []byte {
 	var b bytes.Buffer
 	b.WriteString(`{"_data":`)
 	b.Write(data)
@@ -59,7 +64,7 @@ func envelope(data []byte, mode string, issue int, at time.Time, initial bool) [
 		b.WriteString(`,"type":"initial_state"`)
 	}
 	b.WriteString(`}`)
-	return indentJSON(b.Bytes(), "")
+	return b.Bytes()
 }
 
 // parsedComment is what a comment says as a log entry.

@@ -42,10 +42,10 @@ func (c *change) mode() string {
 
 // checkChange refuses a change whose comment or resulting body would pass GitHub's limit.
 func (s *storeImpl) checkChange(id string, c *change) error {
-	if err := checkSize(id, "update comment", envelope(c.data.compact(), c.mode(), math.MaxInt32, s.clock.Now(), false)); err != nil {
+	if err := checkIndented(id, "update comment", envelopeCompact(c.data.compact(), c.mode(), math.MaxInt32, s.clock.Now(), false)); err != nil {
 		return err
 	}
-	return checkSize(id, "issue body after the update", c.state.indented())
+	return checkIndented(id, "issue body after the update", c.state.compact())
 }
 
 // modify reads object id with its log, lets fn compute the new state, and writes the change.
@@ -185,7 +185,11 @@ func (s *storeImpl) settle(ctx context.Context, id string, n int, body *string, 
 			return nil, s.leaveOpen(ctx, id, n, err)
 		}
 		last = f
-		newBody := f.data.indented()
+		compact := f.data.compact()
+		if err := checkIndented(id, "issue body", compact); err != nil {
+			return nil, s.leaveOpen(ctx, id, n, err)
+		}
+		newBody := indentJSON(compact, "")
 		if err := checkSize(id, "issue body", newBody); err != nil {
 			return nil, s.leaveOpen(ctx, id, n, err)
 		}
