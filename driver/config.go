@@ -83,7 +83,8 @@ var dsnKeys = []string{
 //
 // The DSN is `[local:]owner/repo[?key=value&…]` (values %-escaped as in a URL query):
 //
-//	token              the GitHub token (else GITHUB_TOKEN, else GH_TOKEN); never printed
+//	token              the GitHub token (else GITHUB_TOKEN, else GH_TOKEN); never printed,
+//	                   nor quoted in an error (see below)
 //	base_url           REST API root of GitHub Enterprise or a compatible server (ghsql serve);
 //	                   http:// only to a loopback host unless insecure=true
 //	insecure=true      allow a plain http:// base_url to another host
@@ -97,9 +98,24 @@ var dsnKeys = []string{
 //	writes_per_hour    (default 500; local: 0 = off)
 //	concurrency        requests in flight for multi-object work (default 8)
 //
-// ParseDSN reads no environment: a DSN without token= leaves Token empty, and NewConnector looks
-// up GITHUB_TOKEN and GH_TOKEN. That keeps ParseDSN a pure function of its input.
+// The Config is a pure function of the DSN: a DSN without token= leaves Token empty, and
+// NewConnector looks up GITHUB_TOKEN and GH_TOKEN.
+//
+// Errors never show the token: a value is quoted only when it is short and cannot be a token
+// (it holds no part of the DSN's token= value, of GITHUB_TOKEN or GH_TOKEN, no GitHub token
+// prefix such as ghp_ or github_pat_, and no long run of token characters); otherwise the error
+// says "(value withheld: it looks like a token)". That check is the only use ParseDSN makes of
+// the environment.
 func ParseDSN(dsn string) (*Config, error) {
+	_, query, _ := strings.Cut(dsn, "?")
+	values, _ := url.ParseQuery(query) // what parses, for the secrets; errors are parseDSN's
+	sec := dsnSecrets(query, values)
+	cfg, err := parseDSN(dsn, sec)
+	return cfg, sec.scrub(err)
+}
+
+// parseDSN is ParseDSN, its errors withholding sec.
+func parseDSN(dsn string, sec secrets) (*Config, error) {
 	rest, query, hasQuery := strings.Cut(dsn, "?")
 	local := false
 	if r, ok := strings.CutPrefix(rest, localPrefix); ok {
@@ -107,12 +123,12 @@ func ParseDSN(dsn string) (*Config, error) {
 	}
 	owner, repo, ok := strings.Cut(rest, "/")
 	if !ok || strings.Contains(repo, "/") {
-		return nil, dsnErr("", "the repository must be owner/repo, as in \"acme/app-data\" (got %q)", rest)
+		return nil, dsnErr("", "the repository must be owner/repo, as in \"acme/app-data\" (%s)", sec.got(rest))
 	}
-	if err := checkOwner(owner); err != nil {
+	if err := checkOwner(owner, sec); err != nil {
 		return nil, err
 	}
-	if err := checkRepo(repo); err != nil {
+	if err := checkRepo(repo, sec); err != nil {
 		return nil, err
 	}
 	cfg := NewConfig(owner, repo, local)
@@ -132,6 +148,9 @@ func ParseDSN(dsn string) (*Config, error) {
 	slices.Sort(keys)
 	for _, k := range keys {
 		if !slices.Contains(dsnKeys, k) {
+			if sec.looksSecret(k) || len(k) > maxShownValue {
+				return nil, dsnErr("", "a key %s is not a DSN key; a token goes in token= (known: %s)", sec.quote(k), strings.Join(dsnKeys, ", "))
+			}
 			return nil, dsnErr(k, "unknown key (known: %s)", strings.Join(dsnKeys, ", "))
 		}
 		if len(values[k]) > 1 {
@@ -139,7 +158,7 @@ func ParseDSN(dsn string) (*Config, error) {
 		}
 	}
 	for _, k := range keys {
-		if err := cfg.set(k, values[k][0]); err != nil {
+		if err := cfg.set(k, values[k][0], sec); err != nil {
 			return nil, err
 		}
 	}
@@ -149,14 +168,14 @@ func ParseDSN(dsn string) (*Config, error) {
 	if cfg.BaseURL != "" && cfg.Local {
 		return nil, dsnErr("base_url", "local: is the embedded backend and sends no request to a server; drop local: to use base_url")
 	}
-	if err := cfg.checkBaseURL(); err != nil {
+	if err := cfg.checkBaseURL(sec); err != nil {
 		return nil, err
 	}
 	return cfg, nil
 }
 
-// set applies one key's value.
-func (cfg *Config) set(key, value string) error {
+// set applies one key's value; its errors withhold sec.
+func (cfg *Config) set(key, value string, sec secrets) error {
 	switch key {
 	case "token":
 		if value == "" {
@@ -175,7 +194,7 @@ func (cfg *Config) set(key, value string) error {
 	case "insecure":
 		b, err := strconv.ParseBool(value)
 		if err != nil {
-			return dsnErr(key, "must be true or false (got %q)", value)
+			return dsnErr(key, "must be true or false (%s)", sec.got(value))
 		}
 		cfg.Insecure = b
 	case "dir":
@@ -188,12 +207,12 @@ func (cfg *Config) set(key, value string) error {
 		cfg.Dir = value
 	case "apply":
 		if value != "inline" && value != "async" {
-			return dsnErr(key, "must be inline or async (got %q)", value)
+			return dsnErr(key, "must be inline or async (%s)", sec.got(value))
 		}
 		cfg.Apply = value
 	case "cache":
 		if value != "etag" && value != "none" && value != "mirror" {
-			return dsnErr(key, "must be etag, none or mirror (got %q)", value)
+			return dsnErr(key, "must be etag, none or mirror (%s)", sec.got(value))
 		}
 		cfg.Cache = value
 	case "trusted":
@@ -203,20 +222,20 @@ func (cfg *Config) set(key, value string) error {
 		}
 		for login := range strings.SplitSeq(value, ",") {
 			if err := checkLogin(login); err != nil {
-				return dsnErr(key, "%q is not a GitHub login: %v", login, err)
+				return dsnErr(key, "%s is not a GitHub login: %v", sec.quote(login), err)
 			}
 			cfg.Trusted = append(cfg.Trusted, login)
 		}
 	case "timeout":
 		d, err := time.ParseDuration(value)
 		if err != nil || d < 0 {
-			return dsnErr(key, "must be a Go duration ≥ 0 such as 30s or 2m (got %q)", value)
+			return dsnErr(key, "must be a Go duration ≥ 0 such as 30s or 2m (%s)", sec.got(value))
 		}
 		cfg.Timeout = d
 	case "max_retries", "writes_per_minute", "writes_per_hour", "concurrency":
 		n, err := strconv.Atoi(value)
 		if err != nil || n < 0 || n > 1_000_000 {
-			return dsnErr(key, "must be a whole number from 0 to 1000000 (got %q)", value)
+			return dsnErr(key, "must be a whole number from 0 to 1000000 (%s)", sec.got(value))
 		}
 		switch key {
 		case "max_retries":
@@ -236,8 +255,8 @@ func (cfg *Config) set(key, value string) error {
 }
 
 // checkBaseURL refuses what cannot be a REST API root, and plain HTTP off this machine unless
-// insecure=true: the token would travel in clear text.
-func (cfg *Config) checkBaseURL() error {
+// insecure=true: the token would travel in clear text. Its errors withhold sec.
+func (cfg *Config) checkBaseURL(sec secrets) error {
 	if cfg.BaseURL == "" {
 		return nil
 	}
@@ -246,7 +265,7 @@ func (cfg *Config) checkBaseURL() error {
 		return dsnErr("base_url", "is not a URL")
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return dsnErr("base_url", "must start with https:// (or http:// for a loopback server); got scheme %q", u.Scheme)
+		return dsnErr("base_url", "must start with https:// (or http:// for a loopback server); got scheme %s", sec.quote(u.Scheme))
 	}
 	if u.User != nil {
 		return dsnErr("base_url", "must not carry user information; give the token with token= or GITHUB_TOKEN")
@@ -258,7 +277,7 @@ func (cfg *Config) checkBaseURL() error {
 		return dsnErr("base_url", "must not have a query or fragment")
 	}
 	if u.Scheme == "http" && !cfg.Insecure && !isLoopback(u.Hostname()) {
-		return dsnErr("base_url", "plain http:// to %q, which is not loopback, would send the token in clear text; use https:// or add insecure=true", u.Hostname())
+		return dsnErr("base_url", "plain http:// to %s, which is not loopback, would send the token in clear text; use https:// or add insecure=true", sec.quote(u.Hostname()))
 	}
 	return nil
 }
@@ -352,10 +371,10 @@ func (cfg *Config) Clone() *Config {
 }
 
 // checkOwner applies GitHub's rules for user and organization names: 1–39 characters, ASCII
-// letters, digits and hyphens, not starting or ending with a hyphen.
-func checkOwner(owner string) error {
+// letters, digits and hyphens, not starting or ending with a hyphen. Its errors withhold sec.
+func checkOwner(owner string, sec secrets) error {
 	if err := checkLoginName(owner); err != nil {
-		return dsnErr("", "owner %q is not a GitHub user or organization name: %v", owner, err)
+		return dsnErr("", "owner %s is not a GitHub user or organization name: %v", sec.quote(owner), err)
 	}
 	return nil
 }
@@ -384,10 +403,10 @@ func checkLogin(s string) error {
 }
 
 // checkRepo applies GitHub's rules for repository names: 1–100 characters, ASCII letters,
-// digits, '-', '_' and '.', and not "." or "..".
-func checkRepo(repo string) error {
+// digits, '-', '_' and '.', and not "." or "..". Its errors withhold sec.
+func checkRepo(repo string, sec secrets) error {
 	bad := func(why string) error {
-		return dsnErr("", "repository name %q is not valid on GitHub: %s", repo, why)
+		return dsnErr("", "repository name %s is not valid on GitHub: %s", sec.quote(repo), why)
 	}
 	switch {
 	case repo == "":

@@ -222,12 +222,21 @@ func (c *connector) closeAll() {
 
 // normalize checks a Config that may have been built by hand and fills the defaults its zero
 // values stand for. It returns a copy.
+//
+// Its errors withhold the Config's token and the environment's (see ParseDSN).
 func normalize(in *Config) (*Config, error) {
 	cfg := in.Clone()
-	if err := checkOwner(cfg.Owner); err != nil {
+	sec := append(secrets{cfg.Token}, envSecrets()...)
+	cfg, err := normalizeWith(cfg, sec)
+	return cfg, sec.scrub(err)
+}
+
+// normalizeWith is normalize, its errors withholding sec.
+func normalizeWith(cfg *Config, sec secrets) (*Config, error) {
+	if err := checkOwner(cfg.Owner, sec); err != nil {
 		return nil, err
 	}
-	if err := checkRepo(cfg.Repo); err != nil {
+	if err := checkRepo(cfg.Repo, sec); err != nil {
 		return nil, err
 	}
 	if cfg.Apply == "" {
@@ -241,13 +250,13 @@ func normalize(in *Config) (*Config, error) {
 	}
 	for k, v := range map[string]string{"apply": cfg.Apply, "cache": cfg.Cache} {
 		probe := &Config{}
-		if err := probe.set(k, v); err != nil {
+		if err := probe.set(k, v, sec); err != nil {
 			return nil, err
 		}
 	}
 	for _, login := range cfg.Trusted {
 		if err := checkLogin(login); err != nil {
-			return nil, dsnErr("trusted", "%q is not a GitHub login: %v", login, err)
+			return nil, dsnErr("trusted", "%s is not a GitHub login: %v", sec.quote(login), err)
 		}
 	}
 	switch {
@@ -266,7 +275,7 @@ func normalize(in *Config) (*Config, error) {
 	case cfg.BaseURL != "" && cfg.Local:
 		return nil, dsnErr("base_url", "local: is the embedded backend and sends no request to a server")
 	}
-	if err := cfg.checkBaseURL(); err != nil {
+	if err := cfg.checkBaseURL(sec); err != nil {
 		return nil, err
 	}
 	return cfg, nil
