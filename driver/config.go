@@ -27,10 +27,10 @@ type Config struct {
 	// Insecure allows a plain http:// BaseURL to a host other than loopback.
 	Insecure bool
 
-	Apply           string   // "inline" (default) or "async"
-	Cache           string   // "etag" (default), "none" or "mirror"
-	Trusted         []string // logins trusted besides OWNER/MEMBER/COLLABORATOR and the token's own
-	Timeout         time.Duration
+	Apply           string        // "inline" (default) or "async"
+	Cache           string        // "etag" (default), "none" or "mirror"
+	Trusted         []string      // logins trusted besides OWNER/MEMBER/COLLABORATOR and the token's own
+	Timeout         time.Duration // per statement; per request for Store work (see ParseDSN)
 	MaxRetries      int
 	WritesPerMinute int // 0: off; default 80 (embedded: off)
 	WritesPerHour   int // 0: off; default 500 (embedded: off)
@@ -92,7 +92,9 @@ var dsnKeys = []string{
 //	apply              inline (default: every write is processed before it returns) or async
 //	cache              etag (default), none, or mirror (every object kept in memory, refreshed per statement)
 //	trusted            logins trusted besides OWNER/MEMBER/COLLABORATOR, comma-separated
-//	timeout            per-statement deadline when the context has none (Go duration; 0: none)
+//	timeout            per-statement deadline when the context has none (Go duration; 0: none);
+//	                   for work through Connector.Store() (ProcessAll, Snapshot) under a context
+//	                   without a deadline, the deadline of each request instead
 //	max_retries        retries of a safe request (default 4; 0: none)
 //	writes_per_minute  pacing of content-creating requests (default 80; local: 0 = off)
 //	writes_per_hour    (default 500; local: 0 = off)

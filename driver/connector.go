@@ -14,7 +14,8 @@
 //   - Errors wrap their causes with %w (store.ErrDuplicateKey, store.ErrNotFound, …), and
 //     database/sql hands them back unchanged, so errors.Is and errors.As work on them.
 //   - A statement's context bounds every request it sends; the DSN's timeout applies when the
-//     context has no deadline.
+//     context has no deadline. Work through Connector.Store() under a context without a deadline
+//     has each request bounded by the timeout instead.
 //   - Rows.Close and Stmt.Close release everything they hold; the driver starts no goroutine.
 package driver
 
@@ -90,6 +91,10 @@ func (c *Connector) Close() error {
 }
 
 // Store is the Connector's object store, for work SQL does not express (process, snapshot).
+//
+// Its work is not one statement, so the DSN's timeout does not bound it as a whole: under a
+// context without a deadline, each request it sends gets timeout (from sending it to reading
+// its answer) instead, so a hung server cannot hold it for ever. Cancel the context to stop it.
 func (c *Connector) Store() *store.Store { return c.impl.store }
 
 // Stats are the request counters of the Connector's transport.
@@ -149,6 +154,9 @@ func (d *Driver) newConnector(in *Config) (*Connector, error) {
 		WritesPerHour:   cfg.WritesPerHour,
 		// cache=mirror keeps the ETag cache too: the mirror's refresh is a conditional request.
 		NoCache: cfg.Cache == "none",
+		// A statement's requests carry its deadline; this bounds those of work with none (the
+		// Store's ProcessAll, Snapshot, … under a context without a deadline).
+		RequestTimeout: cfg.Timeout,
 	}
 	if cfg.MaxRetries == 0 {
 		topts.MaxRetries = -1 // transport reads 0 as its default; the DSN's 0 means none

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -314,6 +315,31 @@ func TestTimeout(t *testing.T) {
 	cancel()
 	if _, err := db.ExecContext(ctx, `INSERT INTO objects (id, n) VALUES ('x', 1)`); !errors.Is(err, context.Canceled) {
 		t.Errorf("insert with a cancelled context: %v", err)
+	}
+}
+
+// TestTimeoutBoundsStoreWork: work through Connector.Store() under a context without a
+// deadline (ghsql process -all, snapshot) ends on a hung server: each request gets the DSN's
+// timeout. Without timeout= it would wait for the context, which a cancel ends.
+func TestTimeoutBoundsStoreWork(t *testing.T) {
+	repo := uniqueRepo()
+	db, c := openDSN(t, "local:acme/"+repo+"?timeout=20ms&max_retries=0")
+	mustExec(t, db, `INSERT INTO objects (id, n) VALUES ('a', 1)`)
+	srv := ghstoreDriver.locals.mem["acme/"+repo]
+	srv.SetFault(func(c localgh.Call) localgh.Fault { return localgh.Fault{Hang: true} })
+	defer srv.SetFault(nil)
+	if _, err := c.Store().ProcessAll(context.Background()); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("ProcessAll on a hung server with timeout=20ms: %v, want context.DeadlineExceeded", err)
+	}
+	if err := c.Store().Snapshot(context.Background(), io.Discard); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Snapshot on a hung server with timeout=20ms: %v, want context.DeadlineExceeded", err)
+	}
+	// With no timeout=, a cancel ends it.
+	_, c2 := openDSN(t, "local:acme/"+repo+"?max_retries=0")
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := c2.Store().ProcessAll(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("ProcessAll with a cancelled context: %v, want context.Canceled", err)
 	}
 }
 

@@ -147,6 +147,9 @@ Commands:
 	fmt.Fprintf(w, `
 The DSN is [local:]owner/repo[?key=value&...] (default %s);
 on GitHub the token comes from token= in the DSN, else GITHUB_TOKEN, else GH_TOKEN.
+timeout= in the DSN (a Go duration such as 30s) bounds each statement; process, snapshot and
+update-snapshot, which are no single statement, give each request to the server that long.
+Ctrl-C or SIGTERM stops any command.
 "ghsql COMMAND -h" shows a command's flags; \help at the prompt shows the meta commands.
 `, defaultDSN)
 }

@@ -1,7 +1,7 @@
 // Package transport is the client side of ghstore's HTTP: the http.RoundTripper that go-github's
 // client is built on. From the outside in, a request passes through:
 //
-//	ETag cache → write pacing → retries → rate-limit waits → auth → counting → base transport
+//	ETag cache → write pacing → retries → rate-limit waits → auth → request deadline → counting → base transport
 //
 // Counting sits next to the base so that Stats.Requests is what really went out, retries and
 // re-sends after a wait included; retries and waits are counted by the layers that make them.
@@ -26,7 +26,8 @@
 //     goes no earlier than a full window after the (n-limit)-th. A pacing wait that does not fit
 //     the context's deadline fails at once with *RateLimitError{Secondary: true, Status: 0}.
 //   - Every wait goes through the Clock and honours the request's context; the token never
-//     appears in an error.
+//     appears in an error. With RequestTimeout, a try whose context has no deadline gives up
+//     after that long (a hung server cannot hold a caller that set no deadline).
 //   - The token goes only to the hosts Options.TokenHosts names (when empty, only to the host of
 //     the request the caller sent), never with a request that follows a redirect to another
 //     host or from https:// to http://.
@@ -69,6 +70,10 @@ type Options struct {
 	// CacheBytes bounds the ETag cache's memory (bodies, headers and keys). 0 means
 	// DefaultCacheBytes.
 	CacheBytes int64
+	// RequestTimeout bounds each try sent to Base (from sending it to closing its answer's body)
+	// whose context has no deadline; a request with a deadline keeps its own. Waits for pacing,
+	// rate limits and retry backoff are not counted. 0: no bound.
+	RequestTimeout time.Duration
 }
 
 // DefaultCacheBytes is the ETag cache's bound when Options.CacheBytes is 0.
@@ -152,6 +157,9 @@ func New(opts Options) *Transport {
 	}
 
 	var rt http.RoundTripper = &counting{base: base, stats: stats}
+	if opts.RequestTimeout > 0 {
+		rt = &requestDeadline{next: rt, timeout: opts.RequestTimeout}
+	}
 	policy := tokenPolicy{hosts: append([]string(nil), opts.TokenHosts...)}
 	rt = authenticate(rt, token, policy)
 	rt = &rateLimitWaiter{next: rt, clock: clk, wait: w}
