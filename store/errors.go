@@ -21,6 +21,12 @@ var (
 	ErrRepoNotFound = errors.New("ghstore: repository not found, or the token lacks access to it")
 	// ErrIssuesDisabled: GitHub answered 410: the repository has Issues turned off.
 	ErrIssuesDisabled = errors.New("ghstore: Issues are disabled for this repository")
+	// ErrUnsettled: a write's update is in the object's log (the log is the truth), but its issue
+	// could be neither settled nor reopened (its token refused from then on, say), so readers,
+	// trusting the closed body, do not see it yet. The next write or processing of the object
+	// (ghsql process, or any Update) folds the log and applies it, once. The error also wraps
+	// the cause.
+	ErrUnsettled = errors.New("ghstore: the update is in the object's log but its issue could not be settled; the next write or processing of the object applies it")
 	// ErrBadCredentials: GitHub answered 401: the token is wrong, expired or revoked.
 	ErrBadCredentials = errors.New("ghstore: bad credentials (GitHub answered 401)")
 )

@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/json"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -175,8 +176,8 @@ func TestUpdateRepairsABodyLeftBehind(t *testing.T) {
 		}
 		return localgh.Fault{}
 	})
-	if _, err := s.Update(e.ctx, "r", json.RawMessage(`{"a":1}`)); err == nil {
-		t.Fatal("an update refused after its comment succeeded")
+	if _, err := s.Update(e.ctx, "r", json.RawMessage(`{"a":1}`)); !errors.Is(err, ErrUnsettled) || !errors.Is(err, ErrBadCredentials) {
+		t.Fatalf("an update refused after its comment: %v, want ErrUnsettled wrapping ErrBadCredentials", err)
 	}
 	e.srv.SetFault(nil)
 	if got, _ := e.store("carol").Get(e.ctx, "r"); string(got.Data) != `{"a":0}` {

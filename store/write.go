@@ -236,7 +236,7 @@ func (s *storeImpl) settle(ctx context.Context, id string, n int, body *string, 
 func (s *storeImpl) leaveOpen(ctx context.Context, id string, issue int, cause error) error {
 	open := "open"
 	if _, err := s.editIssue(context.WithoutCancel(ctx), issue, &github.IssueRequest{State: &open}); err != nil {
-		return fmt.Errorf("ghstore: processing %q (issue #%d): %w; reopening it failed too: %v", id, issue, cause, err)
+		return fmt.Errorf("%w: %q (issue #%d): %w; reopening it failed too: %v", ErrUnsettled, id, issue, cause, err)
 	}
 	return fmt.Errorf("ghstore: processing %q (issue #%d), left open with its updates pending: %w", id, issue, cause)
 }
