@@ -17,8 +17,7 @@ import (
 // from the seed. Rate limits carry waits past the statement's deadline.
 //
 // transientFaults are what the stack must ride out; allLongRunFaults adds refusals, rate limits
-// and timeouts. The committed long run injects transientFaults; the run with every kind is in
-// longrun_allfaults_failing_test.go.txt, as it still finds duplicate objects (see RELIABILITY.md).
+// and timeouts. TestRandomLongRun injects transientFaults; TestRandomLongRunAllFaults every kind.
 var (
 	transientFaults  = []faultKind{fault502, fault503, fault504, faultReset, faultDrop}
 	allLongRunFaults = []faultKind{fault502, fault503, fault504, faultReset, faultDrop,

@@ -180,7 +180,15 @@ func runStoreFault(t *testing.T, op storeOp, at int, kind faultKind, persistent 
 	if err == nil {
 		allowed = allowed[:1]
 	}
-	got := checkObject(t, w, "k", allowed, report)
+	var got string
+	if errors.Is(err, store.ErrUnsettled) {
+		// The update is in the log but its issue could be neither settled nor reopened (the
+		// token refused from then on): readers see the old body until the next write or
+		// processing, which the redo below is. Here only the read is checked.
+		got = readAllowed(t, w, "k", allowed, report)
+	} else {
+		got = checkObject(t, w, "k", allowed, report)
+	}
 
 	// Redo the operation without faults: it must converge on its success state.
 	err2 := op.run(w.ctx, w.store(secretToken))
@@ -247,4 +255,27 @@ func requestLog(w *world) string {
 		b = fmt.Appendf(b, "  %d %s %s?%s as %s → %d\n", r.Seq, r.Method, r.Path, r.Query, r.Login, r.Status)
 	}
 	return string(b)
+}
+
+// readAllowed reads id back with a fresh store and checks it shows one of allowed ("" = absent),
+// without the oracle: for states the store documents as not yet settled (store.ErrUnsettled).
+func readAllowed(t *testing.T, w *world, id string, allowed []string, report func() string) string {
+	t.Helper()
+	fresh := w.store(auditorToken, func(o *store.Options) { o.Trusted = []string{"acme"} })
+	o, err := fresh.Get(w.ctx, id)
+	got := ""
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+	case err != nil:
+		t.Fatalf("reading %q back: %v\n%s", id, err, report())
+	default:
+		got = string(o.Data)
+	}
+	for _, a := range allowed {
+		if (a == "" && got == "") || (a != "" && got != "" && sameJSON([]byte(a), []byte(got))) {
+			return got
+		}
+	}
+	t.Fatalf("%q reads as %s, want one of %q\n%s", id, orAbsent(got), allowed, report())
+	return got
 }
