@@ -151,6 +151,11 @@ func FuzzEval(f *testing.F) {
 			}
 			p, err := st.Bind(args)
 			if err != nil {
+				// The one Bind error these statements may give: a bound `data = ?` that is no
+				// JSON object is refused before anything runs.
+				if strings.Contains(err.Error(), "data must be a JSON object") {
+					continue
+				}
 				t.Fatal(err)
 			}
 			if p.Kind() == Select {

@@ -38,6 +38,9 @@ func (st *statement) bind(args []Arg) (*plan, error) {
 	case Select, Update, Delete:
 		p.access = st.access.bind(vals)
 	}
+	if err := checkConstantData(st.upd, vals, "UPDATE"); err != nil {
+		return nil, err
+	}
 	if sel := st.sel; sel != nil {
 		if p.limit, err = bindCount(sel.limit, vals, "LIMIT", -1); err != nil {
 			return nil, err
@@ -51,6 +54,9 @@ func (st *statement) bind(args []Arg) (*plan, error) {
 			return nil, err
 		}
 		if ins.upsert {
+			if err := checkConstantData(ins.onDup, vals, "ON DUPLICATE KEY UPDATE"); err != nil {
+				return nil, err
+			}
 			ids := []string{}
 			seen := map[string]bool{}
 			for _, r := range p.rows {

@@ -76,12 +76,9 @@ func apply(e *env, sets []assignment, what string) ([]byte, error) {
 			return nil, err
 		}
 		if a.data {
-			text, err := v.jsonText(true)
+			text, err := objectText(v, what)
 			if err != nil {
 				return nil, err
-			}
-			if !gjson.Parse(text).IsObject() || !jsonValid(text) {
-				return nil, evalError("%s: data must be a JSON object, got %s", what, describe(v, text))
 			}
 			e.doc = text
 			continue
@@ -93,6 +90,40 @@ func apply(e *env, sets []assignment, what string) ([]byte, error) {
 		e.doc = setPath(e.doc, a.path.steps, text, setNested)
 	}
 	return []byte(e.doc), nil
+}
+
+// objectText is v as the JSON text of a whole object, for `data = v`; anything else is an error.
+func objectText(v value, what string) (string, error) {
+	text, err := v.jsonText(true)
+	if err != nil {
+		return "", err
+	}
+	if !gjson.Parse(text).IsObject() || !jsonValid(text) {
+		return "", evalError("%s: data must be a JSON object, got %s", what, describe(v, text))
+	}
+	return text, nil
+}
+
+// checkConstantData checks, at Bind, every `data = x` whose x is a literal or a placeholder: a
+// value that is no JSON object is refused before anything is read (DESIGN.md §4: bad JSON, no
+// request sent), rather than after the objects were fetched.
+func checkConstantData(sets []assignment, args []value, what string) error {
+	for _, a := range sets {
+		if !a.data {
+			continue
+		}
+		switch a.x.(type) {
+		case *litExpr, *paramExpr:
+			v, err := a.x.eval(&env{args: args})
+			if err != nil {
+				return err
+			}
+			if _, err := objectText(v, what); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // describe names a value for an error message.

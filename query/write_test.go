@@ -257,3 +257,38 @@ func TestDeleteMatch(t *testing.T) {
 		t.Fatal("DELETE without WHERE must scan")
 	}
 }
+
+// TestConstantDataRefusedAtBind: `data = x` with a literal or a bound value that is no JSON object
+// is refused by Bind, so the driver sends no request for it (DESIGN.md §4), for UPDATE and for
+// ON DUPLICATE KEY UPDATE; data computed from the record is checked when it is computed.
+func TestConstantDataRefusedAtBind(t *testing.T) {
+	for _, tc := range []struct {
+		sql  string
+		args []any
+	}{
+		{`UPDATE objects SET data = ? WHERE id = 'a'`, []any{`{bad`}},
+		{`UPDATE objects SET data = ? WHERE id = 'a'`, []any{`[1]`}},
+		{`UPDATE objects SET data = '"s"' WHERE score > 1`, nil},
+		{`UPDATE objects SET data = NULL`, nil},
+		{`INSERT INTO objects (id, n) VALUES ('a', 1) ON DUPLICATE KEY UPDATE data = ?`, []any{`7`}},
+	} {
+		st, err := Parse(tc.sql)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.sql, err)
+		}
+		if _, err := st.Bind(posArgs(tc.args...)); err == nil || !strings.Contains(err.Error(), "data must be a JSON object") {
+			t.Errorf("%s %v: Bind = %v, want the data error", tc.sql, tc.args, err)
+		}
+	}
+	st, err := Parse(`UPDATE objects SET data = JSON_EXTRACT(data, '$.inner') WHERE id = 'a'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := st.Bind(nil)
+	if err != nil {
+		t.Fatalf("data computed from the record is checked later, not at Bind: %v", err)
+	}
+	if _, err := p.Assign(&Record{ID: "a", Data: []byte(`{"inner": [1]}`)}); err == nil {
+		t.Error("Assign accepted an array as data")
+	}
+}
