@@ -291,41 +291,20 @@ func (m *mirror) read(ctx context.Context, issues []*github.Issue, tick uint64) 
 	if len(open) == 0 {
 		return out, nil
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	errs := make([]error, len(open))
-	sem := make(chan struct{}, s.concurrency)
-	var wg sync.WaitGroup
-	for k, i := range open {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
-				errs[k] = ctx.Err()
-				return
-			}
-			defer func() { <-sem }()
-			rs, err := s.readIssue(ctx, issues[i], false)
-			switch {
-			case err == nil:
-				out[i].obj = rs.obj
-			case errors.Is(err, ErrCorrupt):
-				out[i].err = err
-			default:
-				errs[k] = err
-				cancel()
-			}
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs { // the first real cause, not the cancellations it caused
-		if err != nil && !errors.Is(err, context.Canceled) {
-			return nil, err
+	err := eachBounded(ctx, len(open), s.concurrency, true, func(ctx context.Context, k int) error {
+		i := open[k]
+		rs, err := s.readIssue(ctx, issues[i], false)
+		switch {
+		case err == nil:
+			out[i].obj = rs.obj
+		case errors.Is(err, ErrCorrupt):
+			out[i].err = err
+		default:
+			return err
 		}
-	}
-	if err := errors.Join(errs...); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	return out, nil

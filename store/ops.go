@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 )
 
 // update deep-merges patch into object id. The patch is checked before any request.
@@ -71,41 +70,19 @@ func (s *storeImpl) getMany(ctx context.Context, ids []string) ([]*Object, error
 			return nil, err
 		}
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	out := make([]*Object, len(ids))
-	errs := make([]error, len(ids))
-	sem := make(chan struct{}, s.concurrency)
-	var wg sync.WaitGroup
-	for i, id := range ids {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
-				errs[i] = ctx.Err()
-				return
-			}
-			defer func() { <-sem }()
-			rs, err := s.get(ctx, id, false)
-			switch {
-			case errors.Is(err, ErrNotFound):
-			case err != nil:
-				errs[i] = err
-				cancel()
-			default:
-				out[i] = rs.obj
-			}
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		for _, e := range errs { // the first real cause, not the cancellations it caused
-			if e != nil && !errors.Is(e, context.Canceled) {
-				return nil, e
-			}
+	err := eachBounded(ctx, len(ids), s.concurrency, true, func(ctx context.Context, i int) error {
+		rs, err := s.get(ctx, ids[i], false)
+		switch {
+		case errors.Is(err, ErrNotFound):
+		case err != nil:
+			return err
+		default:
+			out[i] = rs.obj
 		}
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	found := out[:0]

@@ -3,7 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
-	"sync"
+	"sync/atomic"
 
 	"github.com/google/go-github/v66/github"
 )
@@ -79,44 +79,17 @@ func (s *storeImpl) processAll(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	var (
-		mu       sync.Mutex
-		done     int
-		firstErr error
-		wg       sync.WaitGroup
-	)
-	sem := make(chan struct{}, s.concurrency)
-	for _, iss := range open {
-		sem <- struct{}{}
-		mu.Lock()
-		stop := firstErr != nil
-		mu.Unlock()
-		if stop || ctx.Err() != nil {
-			<-sem
-			break
+	var done atomic.Int64
+	err = eachBounded(ctx, len(open), s.concurrency, false, func(ctx context.Context, i int) error {
+		if _, err := s.processIssue(oneRequestAtATime(ctx), open[i]); err != nil {
+			return fmt.Errorf("ghstore: processing issue #%d: %w", open[i].GetNumber(), err)
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			_, err := s.processIssue(oneRequestAtATime(ctx), iss)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				if firstErr == nil {
-					firstErr = fmt.Errorf("ghstore: processing issue #%d: %w", iss.GetNumber(), err)
-				}
-				return
-			}
-			done++
-		}()
+		done.Add(1)
+		return nil
+	})
+	n := int(done.Load())
+	if err != nil {
+		return n, fmt.Errorf("ghstore: processed %d of %d open objects: %w", n, len(open), err)
 	}
-	wg.Wait()
-	if firstErr == nil && ctx.Err() != nil && done < len(open) {
-		firstErr = ctx.Err()
-	}
-	if firstErr != nil {
-		return done, fmt.Errorf("ghstore: processed %d of %d open objects: %w", done, len(open), firstErr)
-	}
-	return done, nil
+	return n, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 
 	"github.com/google/go-github/v66/github"
 )
@@ -154,23 +153,9 @@ func (s *storeImpl) plusOnes(ctx context.Context, commentIDs []int64) error {
 		}
 		return nil
 	}
-	errs := make([]error, len(commentIDs))
-	sem := make(chan struct{}, s.concurrency)
-	var wg sync.WaitGroup
-	for i, id := range commentIDs {
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			errs[i] = s.plusOne(ctx, id)
-		})
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return eachBounded(ctx, len(commentIDs), s.concurrency, false, func(ctx context.Context, i int) error {
+		return s.plusOne(ctx, commentIDs[i])
+	})
 }
 
 // plusOne marks one comment applied with a +1, retrying a lost answer (the reaction is idempotent).
