@@ -6,16 +6,26 @@ import (
 	"fmt"
 )
 
+// checkWrite validates what a write is given, before any request: the id, the data (a JSON
+// object), and its size once indented (what names the text the size applies to).
+func checkWrite(id string, data []byte, what string) (*value, error) {
+	if err := ValidateID(id); err != nil {
+		return nil, err
+	}
+	v, err := validateData(id, data)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkIndented(id, what, v.compact()); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
 // update deep-merges patch into object id. The patch is checked before any request.
 func (s *storeImpl) update(ctx context.Context, id string, patch []byte) (*Object, bool, error) {
-	if err := ValidateID(id); err != nil {
-		return nil, false, err
-	}
-	p, err := validateData(id, patch)
+	p, err := checkWrite(id, patch, "update comment")
 	if err != nil {
-		return nil, false, err
-	}
-	if err := checkIndented(id, "update comment", p.compact()); err != nil {
 		return nil, false, err
 	}
 	return s.modify(ctx, id, func(old *value) *value { return deepMerge(old, p) })
@@ -23,14 +33,8 @@ func (s *storeImpl) update(ctx context.Context, id string, patch []byte) (*Objec
 
 // replace makes data object id's whole state. data is checked before any request.
 func (s *storeImpl) replace(ctx context.Context, id string, data []byte) (*Object, bool, error) {
-	if err := ValidateID(id); err != nil {
-		return nil, false, err
-	}
-	v, err := validateData(id, data)
+	v, err := checkWrite(id, data, "issue body")
 	if err != nil {
-		return nil, false, err
-	}
-	if err := checkIndented(id, "issue body", v.compact()); err != nil {
 		return nil, false, err
 	}
 	return s.modify(ctx, id, func(*value) *value { return v })
@@ -38,14 +42,7 @@ func (s *storeImpl) replace(ctx context.Context, id string, data []byte) (*Objec
 
 // upsert replaces object id's state, or creates it when there is none.
 func (s *storeImpl) upsert(ctx context.Context, id string, data []byte) (*Object, bool, error) {
-	if err := ValidateID(id); err != nil {
-		return nil, false, err
-	}
-	v, err := validateData(id, data)
-	if err != nil {
-		return nil, false, err
-	}
-	if err := checkIndented(id, "issue body", v.compact()); err != nil {
+	if _, err := checkWrite(id, data, "issue body"); err != nil {
 		return nil, false, err
 	}
 	for try := 0; try < 2; try++ {
