@@ -68,7 +68,7 @@ func startProgress(w io.Writer, clk clock.Clock, ticker func(time.Duration) (<-c
 
 // line is the progress text for the requests between base and now, after elapsed.
 func (p *progress) line(base, now transport.Stats, elapsed time.Duration) string {
-	s := fmt.Sprintf("… %s · %d requests", rowsNoun(p.rows.Load()), now.Requests-base.Requests)
+	s := fmt.Sprintf("… %s · %s read · %d requests", rowsNoun(p.rows.Load()), pagesNoun(now.Pages-base.Pages), now.Requests-base.Requests)
 	if nm := now.NotModified - base.NotModified; nm > 0 {
 		s += fmt.Sprintf(" (%d unchanged, not counted)", nm)
 	}
@@ -76,4 +76,12 @@ func (p *progress) line(base, now transport.Stats, elapsed time.Duration) string
 		s += fmt.Sprintf(" · budget %d/%d", now.Remaining, now.Limit)
 	}
 	return s + fmt.Sprintf(" · %s", elapsed.Round(100*time.Millisecond))
+}
+
+// pagesNoun is "1 page" or "n pages": pages of issue and comment lists read.
+func pagesNoun(n int64) string {
+	if n == 1 {
+		return "1 page"
+	}
+	return fmt.Sprintf("%d pages", n)
 }

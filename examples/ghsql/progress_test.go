@@ -43,13 +43,13 @@ func TestProgressDrawsOnTicksAndErasesItself(t *testing.T) {
 	clk := clock.NewFake(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
 	tick := &manualTicker{ch: make(chan time.Time)}
 	var mu sync.Mutex
-	stats := transport.Stats{Requests: 10, NotModified: 2, Limit: 5000, Remaining: 4990}
+	stats := transport.Stats{Requests: 10, Pages: 1, NotModified: 2, Limit: 5000, Remaining: 4990}
 	current := func() transport.Stats { mu.Lock(); defer mu.Unlock(); return stats }
 	var out syncBuffer
 
 	p := startProgress(&out, clk, tick.start, current)
 	mu.Lock()
-	stats.Requests, stats.NotModified, stats.Remaining = 14, 3, 4987
+	stats.Requests, stats.Pages, stats.NotModified, stats.Remaining = 14, 4, 3, 4987
 	mu.Unlock()
 	p.rows.Store(250)
 	clk.Advance(1500 * time.Millisecond)
@@ -57,7 +57,7 @@ func TestProgressDrawsOnTicksAndErasesItself(t *testing.T) {
 	p.stop()
 	p.stop() // a second stop does nothing
 
-	want := "\r\x1b[K… 250 rows · 4 requests (1 unchanged, not counted) · budget 4987/5000 · 1.5s\r\x1b[K"
+	want := "\r\x1b[K… 250 rows · 3 pages read · 4 requests (1 unchanged, not counted) · budget 4987/5000 · 1.5s\r\x1b[K"
 	if got := out.String(); got != want {
 		t.Errorf("progress wrote\n%q\nwant\n%q", got, want)
 	}
@@ -80,8 +80,8 @@ func TestProgressQuickStatementShowsNothing(t *testing.T) {
 func TestProgressWithoutRateLimitHeaders(t *testing.T) {
 	p := &progress{}
 	p.rows.Store(1)
-	got := p.line(transport.Stats{}, transport.Stats{Requests: 2}, 300*time.Millisecond)
-	if want := "… 1 row · 2 requests · 300ms"; got != want {
+	got := p.line(transport.Stats{}, transport.Stats{Requests: 2, Pages: 1}, 300*time.Millisecond)
+	if want := "… 1 row · 1 page read · 2 requests · 300ms"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }

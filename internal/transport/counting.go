@@ -41,6 +41,9 @@ func (c *counters) sent(r *http.Request, resp *http.Response) {
 	if isContentCreating(r.Method) {
 		c.s.ContentCreating++
 	}
+	if r.Method == http.MethodGet && r.URL.Query().Has("per_page") {
+		c.s.Pages++
+	}
 	if resp == nil {
 		return
 	}

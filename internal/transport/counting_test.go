@@ -16,13 +16,14 @@ func TestStatsCountEveryKindOfRequest(t *testing.T) {
 	tr := New(Options{Base: &handlerBase{h: srv}, Clock: clk, Jitter: func() float64 { return 0 }})
 	ctx := context.Background()
 	const url = "https://api.github.invalid/repos/o/r/issues/1"
-	get(t, tr, ctx, url)                            // 1: 200
-	get(t, tr, ctx, url)                            // 2: 304
-	do(t, tr, ctx, http.MethodPost, url, `{}`)      // 3: 429, 4: 200
-	get(t, tr, ctx, "https://api.github.invalid/x") // 5: 502, 6: 200 (retried)
-	do(t, tr, ctx, http.MethodDelete, url, ``)      // 7
-	get(t, tr, ctx, "https://api.github.invalid/x") // 8: 304
-	want := Stats{Requests: 8, NotModified: 2, ContentCreating: 3, Retried: 1, Waits: 1, Waited: 7 * time.Second, Limit: 5000, Remaining: 4321}
+	get(t, tr, ctx, url)                                                               // 1: 200
+	get(t, tr, ctx, url)                                                               // 2: 304
+	do(t, tr, ctx, http.MethodPost, url, `{}`)                                         // 3: 429, 4: 200
+	get(t, tr, ctx, "https://api.github.invalid/x")                                    // 5: 502, 6: 200 (retried)
+	do(t, tr, ctx, http.MethodDelete, url, ``)                                         // 7
+	get(t, tr, ctx, "https://api.github.invalid/x")                                    // 8: 304
+	get(t, tr, ctx, "https://api.github.invalid/repos/o/r/issues?per_page=100&page=2") // 9: a page of a list
+	want := Stats{Requests: 9, Pages: 1, NotModified: 2, ContentCreating: 3, Retried: 1, Waits: 1, Waited: 7 * time.Second, Limit: 5000, Remaining: 4321}
 	got := tr.Stats()
 	if got.Reset.IsZero() {
 		t.Fatalf("no reset recorded: %+v", got)
@@ -31,8 +32,8 @@ func TestStatsCountEveryKindOfRequest(t *testing.T) {
 	if got != want {
 		t.Fatalf("stats\n got %+v\nwant %+v", got, want)
 	}
-	if got.Counted() != 6 {
-		t.Fatalf("Counted() = %d, want 6", got.Counted())
+	if got.Counted() != 7 {
+		t.Fatalf("Counted() = %d, want 7", got.Counted())
 	}
 }
 

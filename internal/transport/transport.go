@@ -82,6 +82,7 @@ const DefaultCacheBytes = 32 << 20
 // Stats are a Transport's counters since it was made.
 type Stats struct {
 	Requests        int64 // requests sent to Base, retries included
+	Pages           int64 // of those, GETs of one page of a list (they carry per_page)
 	NotModified     int64 // of those, answered 304
 	ContentCreating int64 // of those, POST/PATCH/PUT/DELETE
 	Retried         int64 // retries sent
