@@ -45,6 +45,7 @@ type lexIssue struct {
 // comments (/*! … */), which sqlparser would run as SQL, and unterminated literals and comments
 // (left for sqlparser to report with its own position when issue is nil).
 func scan(src string) (toks []token, issue *lexIssue) {
+	toks = make([]token, 0, len(src)/3+4) // about one token a word: no regrowth
 	i := 0
 	n := len(src)
 	for i < n {
