@@ -39,6 +39,11 @@ func TestMirrorConcurrentReadersShareTheLoad(t *testing.T) {
 
 // Readers and writers on one mirrored Store, and a writer elsewhere, all at once (under -race):
 // every write is read back by its writer, and afterwards the mirror reads as List does.
+//
+// w0 is also written by the other Store. There a read right after a write may briefly lack it: a
+// racing writer whose fold missed our comment PATCHes a closed body without it, sees from the
+// answer's comment count that it raced, and PATCHes the full fold a round trip later (the
+// README's "Limits"). So w0's own reads are checked only after everyone is done.
 func TestMirrorConcurrentReadWrite(t *testing.T) {
 	e := newEnv(t)
 	s := e.store("acme", Options{Login: "acme", Mirror: true})
@@ -62,6 +67,9 @@ func TestMirrorConcurrentReadWrite(t *testing.T) {
 				var v *value
 				if err == nil {
 					v, _ = parseObject(o.Data) // w0 carries the other writer's keys too
+				}
+				if err == nil && id == "w0" {
+					continue // contended: see above
 				}
 				if err != nil || v.get("k") == nil || string(v.get("k").raw) != fmt.Sprint(k) {
 					t.Errorf("%s after update %d: %v %v", id, k, o, err)
@@ -89,4 +97,9 @@ func TestMirrorConcurrentReadWrite(t *testing.T) {
 	}()
 	wg.Wait()
 	sameAsList(t, e, s)
+	o, err := s.Get(e.ctx, "w0")
+	check(t, err)
+	if !jsonEqual(o.Data, []byte(`{"other":3,"k":3}`)) && !jsonEqual(o.Data, []byte(`{"k":3,"other":3}`)) {
+		t.Fatalf("w0 after both writers: %s, want k 3 and other 3", o.Data)
+	}
 }
