@@ -72,28 +72,9 @@ func readObject(ctx context.Context, db *sql.DB, id string) (string, error) {
 // the oracle: both agree, show one of allowed ("" = absent), and the oracle finds no problem.
 func (w *sqlWorld) checkSQLObject(t *testing.T, id string, allowed []string, report func() string) string {
 	t.Helper()
-	v := w.inspect()
-	for _, p := range v.Problems {
-		t.Errorf("oracle: %s", p)
-	}
-	got, err := readObject(w.ctx, w.open(auditorToken, "trusted=acme"), id)
-	if err != nil {
-		t.Fatalf("reading %q back through a fresh *sql.DB: %v\n%s", id, err, report())
-	}
-	od, live := v.data(id)
-	if live != (got != "") || (live && !sameJSONValue(od, got)) {
-		t.Errorf("SQL reads %q as %s, the oracle as %s (live %v)", id, orAbsent(got), mustJSON(od), live)
-	}
-	for _, a := range allowed {
-		if (a == "" && got == "") || (a != "" && got != "" && sameJSON([]byte(a), []byte(got))) {
-			if t.Failed() {
-				t.Log(report())
-			}
-			return got
-		}
-	}
-	t.Fatalf("%q reads as %s; allowed: %q\n%s", id, orAbsent(got), allowed, report())
-	return got
+	return checkAgainstOracle(t, w.world, id, allowed, report, "SQL through a fresh *sql.DB", func() (string, error) {
+		return readObject(w.ctx, w.open(auditorToken, "trusted=acme"), id)
+	})
 }
 
 // isDuplicateKey reports whether err is the store's duplicate-key error.

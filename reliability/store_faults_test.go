@@ -206,24 +206,44 @@ func runStoreFault(t *testing.T, op storeOp, at int, kind faultKind, persistent 
 // allowed ("" = absent), and the oracle must find no problem. It returns what it read.
 func checkObject(t *testing.T, w *world, id string, allowed []string, report func() string) string {
 	t.Helper()
+	return checkAgainstOracle(t, w, id, allowed, report, "store", func() (string, error) { return storeRead(w, id) })
+}
+
+// checkAgainstOracle is checkObject's and checkSQLObject's one check: the oracle finds no problem,
+// what read says of id agrees with the oracle's fold, and is one of allowed.
+func checkAgainstOracle(t *testing.T, w *world, id string, allowed []string, report func() string, reader string, read func() (string, error)) string {
+	t.Helper()
 	v := w.inspect()
 	for _, p := range v.Problems {
 		t.Errorf("oracle: %s", p)
 	}
-	fresh := w.store(auditorToken, func(o *store.Options) { o.Trusted = []string{"acme"} })
-	o, err := fresh.Get(w.ctx, id)
-	got := ""
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-	case err != nil:
-		t.Fatalf("reading %q back: %v\n%s", id, err, report())
-	default:
-		got = string(o.Data)
+	got, err := read()
+	if err != nil {
+		t.Fatalf("reading %q back (%s): %v\n%s", id, reader, err, report())
 	}
 	od, live := v.data(id)
 	if live != (got != "") || (live && !sameJSONValue(od, got)) {
-		t.Errorf("store reads %q as %s, the oracle as %s (live %v)", id, orAbsent(got), mustJSON(od), live)
+		t.Errorf("%s reads %q as %s, the oracle as %s (live %v)", reader, id, orAbsent(got), mustJSON(od), live)
 	}
+	return mustBeAllowed(t, id, got, allowed, report)
+}
+
+// storeRead reads id with a fresh store as the auditor: its data, or "" when there is none.
+func storeRead(w *world, id string) (string, error) {
+	fresh := w.store(auditorToken, func(o *store.Options) { o.Trusted = []string{"acme"} })
+	o, err := fresh.Get(w.ctx, id)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return "", nil
+	case err != nil:
+		return "", err
+	}
+	return string(o.Data), nil
+}
+
+// mustBeAllowed fails the test unless got is one of allowed ("" = absent), and returns it.
+func mustBeAllowed(t *testing.T, id, got string, allowed []string, report func() string) string {
+	t.Helper()
 	for _, a := range allowed {
 		if (a == "" && got == "") || (a != "" && got != "" && sameJSON([]byte(a), []byte(got))) {
 			if t.Failed() {
@@ -261,21 +281,9 @@ func requestLog(w *world) string {
 // without the oracle: for states the store documents as not yet settled (store.ErrUnsettled).
 func readAllowed(t *testing.T, w *world, id string, allowed []string, report func() string) string {
 	t.Helper()
-	fresh := w.store(auditorToken, func(o *store.Options) { o.Trusted = []string{"acme"} })
-	o, err := fresh.Get(w.ctx, id)
-	got := ""
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-	case err != nil:
+	got, err := storeRead(w, id)
+	if err != nil {
 		t.Fatalf("reading %q back: %v\n%s", id, err, report())
-	default:
-		got = string(o.Data)
 	}
-	for _, a := range allowed {
-		if (a == "" && got == "") || (a != "" && got != "" && sameJSON([]byte(a), []byte(got))) {
-			return got
-		}
-	}
-	t.Fatalf("%q reads as %s, want one of %q\n%s", id, orAbsent(got), allowed, report())
-	return got
+	return mustBeAllowed(t, id, got, allowed, report)
 }
