@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ghstore/ghstore/store"
 )
 
 // Config is a parsed DSN: `[local:]owner/repo[?key=value&…]` (DESIGN.md §5).
@@ -46,7 +48,7 @@ const (
 	DefaultWritesPerHour   = 500
 	DefaultConcurrency     = 8
 	// DefaultBaseURL is GitHub's REST API, used when base_url is not given.
-	DefaultBaseURL = "https://api.github.com/"
+	DefaultBaseURL = store.DefaultBaseURL
 )
 
 // localPrefix marks the embedded backend.

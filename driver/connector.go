@@ -28,7 +28,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -199,9 +198,6 @@ func (d *Driver) newConnector(in *Config) (*Connector, error) {
 			baseURL = DefaultBaseURL
 		}
 	}
-	if !strings.HasSuffix(baseURL, "/") {
-		baseURL += "/"
-	}
 	u, err := url.Parse(baseURL)
 	if err != nil {
 		c.closeAll()
@@ -211,9 +207,11 @@ func (d *Driver) newConnector(in *Config) (*Connector, error) {
 	// leaves it off), and such a redirect is not followed at all (CheckRedirect).
 	topts.TokenHosts = []string{u.Host}
 	c.tr = transport.New(topts)
-	c.client = github.NewClient(&http.Client{Transport: c.tr, CheckRedirect: transport.SameHostRedirects(topts.TokenHosts)})
-	c.client.BaseURL = u
-	c.client.UploadURL = u
+	hc := &http.Client{Transport: c.tr, CheckRedirect: transport.SameHostRedirects(topts.TokenHosts)}
+	if c.client, err = store.NewClient(hc, baseURL); err != nil {
+		c.closeAll()
+		return nil, dsnErr("base_url", "is not an absolute URL")
+	}
 	sopts.Client = c.client
 	c.store, err = store.New(sopts)
 	if err != nil {

@@ -26,7 +26,14 @@ type storeImpl struct {
 
 func newImpl(opts Options) (*storeImpl, error) {
 	if opts.Client == nil {
-		return nil, errors.New("ghstore: store.Options.Client is nil")
+		if opts.HTTPClient == nil {
+			return nil, errors.New("ghstore: store.Options has neither a Client nor an HTTPClient")
+		}
+		gh, err := NewClient(opts.HTTPClient, opts.BaseURL)
+		if err != nil {
+			return nil, err
+		}
+		opts.Client = gh
 	}
 	if strings.TrimSpace(opts.Owner) == "" || strings.TrimSpace(opts.Repo) == "" ||
 		strings.Contains(opts.Owner, "/") || strings.Contains(opts.Repo, "/") {

@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"net/http"
 	"time"
 
 	"github.com/google/go-github/v66/github"
@@ -63,6 +64,12 @@ type Options struct {
 	Owner, Repo string
 	// Client sends every request; its transport carries auth, caching, retries and pacing.
 	Client *github.Client
+	// HTTPClient and BaseURL make the go-github client when Client is nil: requests go through
+	// HTTPClient (build its Transport with internal/transport, or any RoundTripper that
+	// authenticates) to BaseURL (default https://api.github.com/; a GitHub Enterprise Server is
+	// https://HOST/api/v3/).
+	HTTPClient *http.Client
+	BaseURL    string
 	// Trusted are logins trusted besides OWNER/MEMBER/COLLABORATOR and the token's own login.
 	Trusted []string
 	// Async makes updates a comment + reopen (gh-store's Actions model) instead of processing
