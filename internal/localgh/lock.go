@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 )
 
 // lockName is the lock file in Options.Dir; it holds the pid of the process that has the Dir.
@@ -16,7 +15,8 @@ const lockName = "LOCK"
 // ErrLocked is wrapped by Open's error when another process (or Server) holds Dir.
 var ErrLocked = errors.New("localgh: directory is in use")
 
-// dirLock is an exclusive flock on Dir/LOCK, released by the kernel if the process dies.
+// dirLock is an exclusive lock on Dir/LOCK (flock on Unix, LockFileEx on Windows), released by the
+// kernel if the process dies.
 type dirLock struct{ f *os.File }
 
 func lockDir(dir string) (*dirLock, error) {
@@ -25,7 +25,7 @@ func lockDir(dir string) (*dirLock, error) {
 	if err != nil {
 		return nil, fmt.Errorf("localgh: open lock file: %w", err)
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	if err := tryLock(f); err != nil {
 		holder, _ := os.ReadFile(path)
 		f.Close()
 		pid := strings.TrimSpace(string(holder))
@@ -42,6 +42,6 @@ func lockDir(dir string) (*dirLock, error) {
 }
 
 func (l *dirLock) release() error {
-	_ = syscall.Flock(int(l.f.Fd()), syscall.LOCK_UN)
+	_ = unlock(l.f)
 	return l.f.Close()
 }
