@@ -5,6 +5,7 @@ import (
 	"errors"
 	"iter"
 	"strings"
+	"weak"
 
 	"github.com/google/go-github/v66/github"
 )
@@ -20,9 +21,11 @@ func (stopListing) Error() string { return "stop" }
 // An object that cannot be read (ErrCorrupt) is yielded as an error and the listing goes on.
 func (s *storeImpl) list(ctx context.Context, opts ListOptions) iter.Seq2[*Object, error] {
 	return func(yield func(*Object, error) bool) {
-		// first holds each id's object as yielded; a younger duplicate met later is noted on it,
-		// so that a caller that gathers before it deletes (the driver's DELETE) archives both.
-		first := map[string]*Object{}
+		// first holds each id's object as yielded, weakly: a younger duplicate met later is noted
+		// on it while the caller still holds it (the driver's DELETE gathers before it deletes,
+		// and then archives both), and a caller that streams (a SELECT) lets each object go, so
+		// the listing holds no more than a page however many objects it yields.
+		first := map[string]weak.Pointer[Object]{}
 		count := 0
 		err := s.listIssues(ctx, []string{labelObject}, "all", opts.Since, func(page []*github.Issue) (bool, error) {
 			for _, iss := range page {
@@ -35,8 +38,8 @@ func (s *storeImpl) list(ctx context.Context, opts ListOptions) iter.Seq2[*Objec
 				}
 				id, _ := objectID(labelNames(iss))
 				key := strings.ToLower(id)
-				if o, ok := first[key]; ok {
-					if o != nil {
+				if wp, ok := first[key]; ok {
+					if o := wp.Value(); o != nil {
 						o.duplicates = append(o.duplicates, iss.GetNumber())
 					}
 					continue
@@ -46,7 +49,7 @@ func (s *storeImpl) list(ctx context.Context, opts ListOptions) iter.Seq2[*Objec
 				if rs != nil {
 					obj = rs.obj
 				}
-				first[key] = obj
+				first[key] = weak.Make(obj)
 				if !yield(obj, err) {
 					return false, stopListing{}
 				}
