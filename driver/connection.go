@@ -36,7 +36,7 @@ var (
 // parse parses one statement, or takes its parse from the Connector's statement cache; parses
 // are counted on the Connector.
 func (cn *conn) parse(text string) (*query.Statement, error) {
-	if st, ok := cn.c.statements.get(text); ok {
+	if st, ok := cn.c.statements.Get(text); ok {
 		return st, nil
 	}
 	cn.c.parses.Add(1)
@@ -44,7 +44,7 @@ func (cn *conn) parse(text string) (*query.Statement, error) {
 	if err != nil {
 		return nil, err
 	}
-	cn.c.statements.put(text, st)
+	cn.c.statements.Put(text, st)
 	return st, nil
 }
 

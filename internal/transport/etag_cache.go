@@ -2,6 +2,7 @@ package transport
 
 import (
 	"bytes"
+	"github.com/ghstore/ghstore/internal/lru"
 	"io"
 	"net/http"
 	"strconv"
@@ -15,7 +16,8 @@ const CacheHeader = "X-Ghstore-Cache"
 // answered from the entry as a 200. It never answers without asking.
 type etagCache struct {
 	next     http.RoundTripper
-	entries  *lru
+	entries  *lru.Cache[*cachedResponse]
+	maxBytes int64 // the entries' bound: a body over a quarter of it is not kept
 	identity identityFunc
 }
 
@@ -29,7 +31,7 @@ func (c *etagCache) RoundTrip(r *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	key := cacheKey(r, who)
-	entry, cached := c.entries.get(key)
+	entry, cached := c.entries.Get(key)
 	out := r
 	if cached {
 		out = r.Clone(r.Context())
@@ -46,18 +48,18 @@ func (c *etagCache) RoundTrip(r *http.Request) (*http.Response, error) {
 	case resp.StatusCode == http.StatusOK && resp.Header.Get("ETag") != "":
 		return c.keep(key, resp), nil
 	case resp.StatusCode == http.StatusOK, resp.StatusCode == http.StatusNotFound, resp.StatusCode == http.StatusGone:
-		c.entries.remove(key)
+		c.entries.Remove(key)
 	}
 	return resp, nil
 }
 
 // keep stores a 200 answer that carries an ETag and returns it with a body that reads the same.
 func (c *etagCache) keep(key string, resp *http.Response) *http.Response {
-	limit := c.entries.maxBytes / 4
+	limit := c.maxBytes / 4
 	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil || int64(len(body)) > limit {
 		// Too big to keep, or broken: pass on what was read followed by the rest (or the error).
-		c.entries.remove(key)
+		c.entries.Remove(key)
 		rest := io.Reader(resp.Body)
 		if err != nil {
 			rest = errReader{err}
@@ -66,7 +68,7 @@ func (c *etagCache) keep(key string, resp *http.Response) *http.Response {
 		return resp
 	}
 	resp.Body.Close()
-	c.entries.put(key, &cachedResponse{etag: resp.Header.Get("ETag"), header: resp.Header.Clone(), body: body})
+	c.entries.Put(key, &cachedResponse{etag: resp.Header.Get("ETag"), header: resp.Header.Clone(), body: body})
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	return resp
 }

@@ -169,7 +169,7 @@ func TestETagIdentitiesDoNotShareEntries(t *testing.T) {
 }
 
 func TestETagKeyHoldsNoToken(t *testing.T) {
-	c := &etagCache{entries: newLRU(1 << 20), identity: identityOf(tokenSource(secretToken), tokenPolicy{})}
+	c := &etagCache{entries: newResponseCache(1 << 20), maxBytes: 1 << 20, identity: identityOf(tokenSource(secretToken), tokenPolicy{})}
 	req, _ := http.NewRequest(http.MethodGet, "https://api.github.invalid/x", nil)
 	who, err := c.identity(req)
 	if err != nil {
@@ -243,7 +243,7 @@ func TestETagCacheIsBounded(t *testing.T) {
 	for i := range 10000 {
 		get(t, tr, context.Background(), fmt.Sprintf("https://api.github.invalid/repos/o/r/issues/%d", i))
 	}
-	entries, bytes := tr.impl.outer.(*etagCache).entries.stats()
+	entries, bytes := tr.impl.outer.(*etagCache).entries.Stats()
 	if bytes > bound || entries == 0 || entries >= 10000 {
 		t.Fatalf("cache holds %d entries, %d bytes; bound %d", entries, bytes, bound)
 	}

@@ -167,7 +167,7 @@ func New(opts Options) *Transport {
 	rt = &retrier{next: rt, max: maxRetries, jitter: jitter, clock: clk, stats: stats}
 	rt = &writePacer{next: rt, windows: newSlidingWindows(opts.WritesPerMinute, opts.WritesPerHour), clock: clk, wait: w}
 	if !opts.NoCache {
-		rt = &etagCache{next: rt, entries: newLRU(cacheBytes), identity: identityOf(token, policy)}
+		rt = &etagCache{next: rt, entries: newResponseCache(cacheBytes), maxBytes: cacheBytes, identity: identityOf(token, policy)}
 	}
 	return &Transport{impl: &transport{outer: rt, stats: stats, token: token}}
 }
