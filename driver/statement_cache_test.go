@@ -28,4 +28,3 @@ func TestUnpreparedStatementsParseOnce(t *testing.T) {
 		}
 	})
 }
-
