@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/peterh/liner"
+	"golang.org/x/term"
 )
 
 // linerReader is the prompt on a terminal: line editing, Ctrl-C dropping the line being typed,
@@ -13,6 +14,7 @@ import (
 type linerReader struct {
 	l       *liner.State
 	history string // the history file; "" keeps none
+	fd      int    // the terminal liner reads (stdin), or -1
 }
 
 // newLinerReader opens the prompt on the process's terminal, reading the history file if any.
@@ -20,7 +22,10 @@ func newLinerReader(historyPath string) lineReader {
 	l := liner.NewLiner()
 	l.SetCtrlCAborts(true)
 	l.SetMultiLineMode(true)
-	r := &linerReader{l: l, history: historyPath}
+	r := &linerReader{l: l, history: historyPath, fd: -1}
+	if term.IsTerminal(int(os.Stdin.Fd())) {
+		r.fd = int(os.Stdin.Fd())
+	}
 	if historyPath != "" {
 		if f, err := os.Open(historyPath); err == nil {
 			_, _ = l.ReadHistory(f)

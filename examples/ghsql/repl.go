@@ -37,6 +37,13 @@ func (s *session) loop(ctx context.Context, lr lineReader, interactive bool) err
 		ch, stop := s.sys.interrupts()
 		defer stop()
 		interrupts = ch
+		// Ctrl-C is a signal only while a statement runs (see interruptkey.go).
+		if k, ok := lr.(interruptKeys); ok {
+			k.InterruptKey(false)
+			defer k.InterruptKey(true)
+			s.keys = k
+			defer func() { s.keys = nil }()
+		}
 	}
 	var buf strings.Builder
 	line, start := 0, 0 // the line read last, and the line the statement in buf starts on
@@ -145,9 +152,15 @@ func (s *session) cancellable(ctx context.Context, interrupts <-chan os.Signal, 
 	if interrupts == nil {
 		return f(ctx)
 	}
-	// An interrupt that came while no statement ran must not cancel this one.
+	// An interrupt that came while no statement ran must not cancel this one. On a terminal
+	// none can come then (Ctrl-C is a key between statements), except one sent in the last
+	// moment of the previous statement.
 	for len(interrupts) > 0 {
 		<-interrupts
+	}
+	if s.keys != nil {
+		s.keys.InterruptKey(true)
+		defer s.keys.InterruptKey(false)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

@@ -23,6 +23,9 @@ type session struct {
 	echo bool
 	// numberLines makes an error name the input line its statement starts on (piped scripts).
 	numberLines bool
+	// keys, at an interactive prompt on a terminal, makes Ctrl-C a signal while a statement
+	// runs and a key otherwise (see interruptkey.go); nil elsewhere.
+	keys interruptKeys
 }
 
 // isQuery reports whether stmt returns rows (as opposed to a write, which returns a count).
