@@ -197,3 +197,30 @@ func TestPromptQuitsOnBackslashQAndKeepsHistory(t *testing.T) {
 	term.typeText(`\q` + "\r")
 	<-term.done
 }
+
+// TestPromptCtrlCCancelsTheRunningStatement: at a real terminal, Ctrl-C during a statement that
+// waits on GitHub (here a server that never answers) cancels that statement, not the tool; the
+// prompt comes back and the next statement runs.
+func TestPromptCtrlCCancelsTheRunningStatement(t *testing.T) {
+	dsn, hang, answer := hungServer(t)
+	dir := t.TempDir()
+	term := startTerminal(t, dir, "-dsn", dsn)
+	term.expect("ghsql> ")
+
+	arrived := hang()
+	term.typeText("SELECT id, n FROM objects;\r")
+	select {
+	case <-arrived:
+	case <-time.After(hangGuard):
+		t.Fatal("the statement sent no request")
+	}
+	term.typeText("\x03")
+	term.expect("ERROR: canceled")
+	term.expect("ghsql> ")
+
+	answer()
+	term.typeText("SELECT id, n FROM objects;\r")
+	term.expect("(1 row)")
+	term.typeText(`\q` + "\r")
+	<-term.done
+}

@@ -16,9 +16,10 @@ import (
 )
 
 // hungServer serves acme/data (one object, "a") over loopback and returns its DSN (token in it,
-// no retries) and a function that makes every later request hang until its context is done; the
-// channel it returns is closed when the first hung request arrives.
-func hungServer(t *testing.T) (dsn string, hang func() <-chan struct{}) {
+// no retries), a function that makes every later request hang until its context is done (the
+// channel it returns is closed when the first hung request arrives), and one that makes the
+// server answer again.
+func hungServer(t *testing.T) (dsn string, hang func() <-chan struct{}, answer func()) {
 	t.Helper()
 	srv, err := localgh.Open(localgh.Options{RateLimit: -1, WritesPerMinute: -1, WritesPerHour: -1})
 	if err != nil {
@@ -45,7 +46,7 @@ func hungServer(t *testing.T) (dsn string, hang func() <-chan struct{}) {
 			return localgh.Fault{Hang: true}
 		})
 		return arrived
-	}
+	}, func() { srv.SetFault(nil) }
 }
 
 // runGhsql runs ghsql in-process with args and returns its exit status, stdout and stderr. A
@@ -76,7 +77,7 @@ func runGhsql(t *testing.T, ctx context.Context, interrupts <-chan os.Signal, ar
 // request, as SQL statements do: none of them runs as one statement, so the timeout bounds each
 // request they send.
 func TestSubcommandsHonourTheDSNTimeout(t *testing.T) {
-	dsn, hang := hungServer(t)
+	dsn, hang, _ := hungServer(t)
 	dir := t.TempDir()
 	snap := filepath.Join(dir, "snap.json")
 	if code, _, stderr := runGhsql(t, context.Background(), nil, "snapshot", "-dsn", dsn, "-o", snap); code != 0 {
@@ -109,7 +110,7 @@ func TestSubcommandsHonourTheDSNTimeout(t *testing.T) {
 // TestSubcommandsStopOnInterrupt: with no timeout= in the DSN, Ctrl-C (or SIGTERM) stops process
 // and snapshot while a request hangs.
 func TestSubcommandsStopOnInterrupt(t *testing.T) {
-	dsn, hang := hungServer(t)
+	dsn, hang, _ := hungServer(t)
 	snap := filepath.Join(t.TempDir(), "snap.json")
 	if code, _, stderr := runGhsql(t, context.Background(), nil, "snapshot", "-dsn", dsn, "-o", snap); code != 0 {
 		t.Fatalf("snapshot: exit %d: %s", code, stderr)
