@@ -25,15 +25,18 @@ type journal struct {
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
 
-// openJournal opens (creating) dir's journal, replays every whole record into apply, and truncates
-// a torn tail.
-func openJournal(dir string, apply func(mutation)) (*journal, error) {
+// openJournal opens (creating) dir's journal, replays every whole record into st, truncates a
+// torn tail, and compacts the journal when it has grown well past the state (compact.go).
+func openJournal(dir string, st *state) (*journal, error) {
+	if err := removeCompactLeftover(dir); err != nil {
+		return nil, err
+	}
 	path := filepath.Join(dir, journalName)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("localgh: open journal: %w", err)
 	}
-	good, err := replay(f, apply)
+	good, records, err := replay(f, st.apply)
 	if err != nil {
 		f.Close()
 		return nil, err
@@ -41,10 +44,6 @@ func openJournal(dir string, apply func(mutation)) (*journal, error) {
 	if err := f.Truncate(good); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("localgh: truncate torn journal tail: %w", err)
-	}
-	if _, err := f.Seek(good, io.SeekStart); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("localgh: seek journal: %w", err)
 	}
 	if err := f.Sync(); err != nil {
 		f.Close()
@@ -54,30 +53,39 @@ func openJournal(dir string, apply func(mutation)) (*journal, error) {
 		f.Close()
 		return nil, err
 	}
+	// The journal is now exactly its whole records; compaction may replace it by a shorter one.
+	if f, err = compactJournal(dir, f, records, st); err != nil {
+		return nil, err
+	}
+	if _, err := f.Seek(0, io.SeekEnd); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("localgh: seek journal: %w", err)
+	}
 	return &journal{f: f}, nil
 }
 
-// replay applies every valid record from the start of f and returns the offset just past the last one.
-func replay(f *os.File, apply func(mutation)) (int64, error) {
+// replay applies every valid record from the start of f and returns the offset just past the
+// last one and how many there were.
+func replay(f *os.File, apply func(mutation)) (good int64, records int, err error) {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return 0, fmt.Errorf("localgh: seek journal: %w", err)
+		return 0, 0, fmt.Errorf("localgh: seek journal: %w", err)
 	}
 	br := bufio.NewReaderSize(f, 1<<20)
-	var good int64
 	for {
 		line, err := br.ReadBytes('\n')
 		if errors.Is(err, io.EOF) {
-			return good, nil // a final line without newline is torn
+			return good, records, nil // a final line without newline is torn
 		}
 		if err != nil {
-			return 0, fmt.Errorf("localgh: read journal: %w", err)
+			return 0, 0, fmt.Errorf("localgh: read journal: %w", err)
 		}
 		m, ok := decodeRecord(line)
 		if !ok {
-			return good, nil // corrupt: a torn write; nothing after it was acknowledged
+			return good, records, nil // corrupt: a torn write; nothing after it was acknowledged
 		}
 		apply(m)
 		good += int64(len(line))
+		records++
 	}
 }
 

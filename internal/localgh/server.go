@@ -8,7 +8,9 @@
 // Invariants:
 //   - Every answer is what GitHub would give for the same request (see ../shared/GITHUB.md).
 //   - An acknowledged write is durable when the server has a Dir: after a crash, reopening shows
-//     every write that was answered and nothing half-written.
+//     every write that was answered and nothing half-written. The Dir's journal is compacted at
+//     Open once it is far longer than the state it rebuilds, and only to a list of records that
+//     rebuilds an equal state (compact.go).
 //   - The request log records every request in arrival order, with whether GitHub would have
 //     counted it against the primary rate limit and whether it created content.
 package localgh
@@ -152,7 +154,7 @@ func Open(opts Options) (*Server, error) {
 		if err != nil {
 			return nil, err
 		}
-		jr, err := openJournal(opts.Dir, s.st.apply)
+		jr, err := openJournal(opts.Dir, s.st)
 		if err != nil {
 			l.release()
 			return nil, err

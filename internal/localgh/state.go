@@ -208,6 +208,7 @@ type mutation struct {
 	Content     string    `json:"content,omitempty"`
 	Target      string    `json:"target,omitempty"` // "issue" or "comment"
 	TargetID    int64     `json:"target_id,omitempty"`
+	NextUserID  int64     `json:"next_user_id,omitempty"`
 }
 
 const (
@@ -225,6 +226,7 @@ const (
 	opDeleteComment   = "delete_comment"
 	opCreateReaction  = "create_reaction"
 	opDeleteReaction  = "delete_reaction"
+	opNextIDs         = "next_ids" // a compacted journal's last record: the id counters, past any deleted id
 	targetIssue       = "issue"
 	targetComment     = "comment"
 	stateOpen         = "open"
@@ -408,6 +410,9 @@ func (st *state) apply(m mutation) {
 			st.seeID(m.ID)
 			*list = append(*list, &reaction{ID: m.ID, User: m.Login, Content: m.Content, CreatedAt: m.At})
 		}
+	case opNextIDs:
+		st.nextID = max(st.nextID, m.ID)
+		st.nextUserID = max(st.nextUserID, m.NextUserID)
 	case opDeleteReaction:
 		if list := r.reactionList(m.Target, m.TargetID); list != nil {
 			for i, x := range *list {
