@@ -11,9 +11,10 @@ import "testing"
 // while another writer is between its comment and its PATCH. A writer that reads in that window
 // folds a body that lacks the other update, its PATCH answer shows exactly the count it expects,
 // and if its PATCH lands after the other writer's settled one, the closed body silently loses an
-// update (store's 8-writers test lost updates in 3 of 4 runs that way). Folding the log listed
+// update (store's 8-writers test lost updates in 3 of 4 runs that way, and store's
+// TestInlineUpdateInTheLagWindow forces that interleaving on every run). Folding the log listed
 // after our comment costs the one request more and makes the fold the truth. A later change that
-// lowers this must keep store's TestConcurrentWritersLoseNothing green.
+// lowers this must keep both of those tests green.
 func TestCostUpdateInline(t *testing.T) {
 	e := newEnv(t, serverOptions())
 	e.seed(0, 3)
