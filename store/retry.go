@@ -77,15 +77,28 @@ func (s *storeImpl) findOwnIssue(ctx context.Context, id, body string) (*github.
 	return nil, nil
 }
 
+// errMaybeWritten marks a failed comment that may be on GitHub all the same: its answer was lost
+// (or the caller gave up while it was on its way) and no listing could tell. The writer leaves the
+// issue open (write.go), so that readers fold the log, which is right either way.
+var errMaybeWritten = errors.New("the comment may have been written")
+
 // createComment POSTs a comment; when the answer is lost it lists the comments and adopts ours
 // (matched by body and author) before sending it again, so no update is ever written twice.
+// When it cannot tell whether the comment was written, its error wraps errMaybeWritten.
 func (s *storeImpl) createComment(ctx context.Context, issue int, body string) (*github.IssueComment, error) {
 	var lastErr error
 	for try := 0; try < writeTries; try++ {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("ghstore: commenting on issue #%d: %w", issue, err) // nothing sent
+		}
 		c, _, err := s.gh.Issues.CreateComment(ctx, s.owner, s.repo, issue, &github.IssueComment{Body: &body})
 		if err == nil {
 			s.learnLogin(c.GetUser().GetLogin())
 			return c, nil
+		}
+		if ctx.Err() != nil && statusOf(err) == 0 {
+			// Given up on (canceled, timed out) with no answer: it may have arrived.
+			return nil, fmt.Errorf("ghstore: commenting on issue #%d: %w (%w)", issue, errMaybeWritten, s.apiErr(err, "ghstore: the request"))
 		}
 		if !ambiguous(ctx, err) {
 			return nil, s.apiErr(err, fmt.Sprintf("ghstore: commenting on issue #%d", issue))
@@ -93,7 +106,7 @@ func (s *storeImpl) createComment(ctx context.Context, issue int, body string) (
 		lastErr = err
 		cs, lerr := s.listComments(ctx, issue)
 		if lerr != nil {
-			return nil, fmt.Errorf("ghstore: commenting on issue #%d: the answer was lost (%v), and checking for it failed: %w", issue, err, lerr)
+			return nil, fmt.Errorf("ghstore: commenting on issue #%d: the answer was lost (%v), and checking for it failed, so %w: %w", issue, err, errMaybeWritten, lerr)
 		}
 		me := s.knownLogin()
 		for i := len(cs) - 1; i >= 0; i-- {

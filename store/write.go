@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 
@@ -120,6 +121,10 @@ func (s *storeImpl) write(ctx context.Context, rs *readState, c *change) (*Objec
 	n := rs.issue.GetNumber()
 	env := envelope(c.data.compact(), c.mode(), n, s.stamps.next(), false)
 	ours, err := s.createComment(ctx, n, string(env))
+	if errors.Is(err, errMaybeWritten) {
+		// Our update may be in the log: a closed body would hide it from readers.
+		return nil, s.leaveOpen(ctx, rs.obj.ID, n, err)
+	}
 	if err != nil {
 		return nil, err
 	}
