@@ -7,7 +7,8 @@ package main
 // statement had started and cancel it. The prompt therefore keeps ISIG off whenever no
 // statement runs: a Ctrl-C typed then stays a byte in the input, and liner drops the line
 // being typed when it reads it. Only while a statement (or a meta command that reaches the
-// network) runs is ISIG on, so that Ctrl-C cancels exactly that statement.
+// network) runs is ISIG on, so that Ctrl-C cancels exactly that statement. On Windows the
+// console's ENABLE_PROCESSED_INPUT mode plays ISIG's part, and liner treats it the same way.
 
 // interruptKeys is a line reader on a terminal whose Ctrl-C key can be switched between a
 // signal (on) and a key that the line editor reads (off).

@@ -1,7 +1,7 @@
-//go:build !(linux || darwin || freebsd || netbsd || openbsd || dragonfly)
+//go:build !(linux || darwin || freebsd || netbsd || openbsd || dragonfly || windows)
 
 package main
 
-// setISIG does nothing here: on Windows the console's Ctrl-C stays an event while no
-// statement runs (liner turns it into a key only while it reads a line).
+// setISIG does nothing on these systems: a Ctrl-C typed in the gap between a statement and the
+// next prompt can still reach the next statement there (see interruptkey.go).
 func setISIG(fd int, on bool) {}
