@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-github/v66/github"
 
@@ -406,7 +407,8 @@ func indentedJSON(s string) []byte {
 
 // TestHostileLocalDSN: the input cases through database/sql on the embedded backend (local:).
 func TestHostileLocalDSN(t *testing.T) {
-	db, err := sql.Open("ghstore", "local:hostile/data")
+	// local: in memory is shared by the whole process: a repository of its own per run (-count).
+	db, err := sql.Open("ghstore", fmt.Sprintf("local:hostile/data%d", time.Now().UnixNano()))
 	must(t, err)
 	defer db.Close()
 	ctx := context.Background()
