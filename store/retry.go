@@ -98,7 +98,7 @@ func (s *storeImpl) createComment(ctx context.Context, issue int, body string) (
 		}
 		if ctx.Err() != nil && statusOf(err) == 0 {
 			// Given up on (canceled, timed out) with no answer: it may have arrived.
-			return nil, fmt.Errorf("ghstore: commenting on issue #%d: %w (%w)", issue, errMaybeWritten, s.apiErr(err, "ghstore: the request"))
+			return nil, fmt.Errorf("ghstore: commenting on issue #%d: given up while it was on its way, so %w: %w", issue, errMaybeWritten, err)
 		}
 		if !ambiguous(ctx, err) {
 			return nil, s.apiErr(err, fmt.Sprintf("ghstore: commenting on issue #%d", issue))

@@ -45,8 +45,8 @@ func TestUnverifiedCommentLeavesTheIssueOpen(t *testing.T) {
 			if err == nil {
 				t.Fatal("the update succeeded though its comment could not be checked")
 			}
-			if body, comments := issueOf(t, e, obj.Issue); body.GetState() != "open" || comments != 2 {
-				t.Fatalf("after an unverified comment the issue is %s with %d comments, want open with 2 (%v)", body.GetState(), comments, err)
+			if iss := issueOf(t, e, obj.Issue); iss.GetState() != "open" || iss.GetComments() != 2 {
+				t.Fatalf("after an unverified comment the issue is %s with %d comments, want open with 2 (%v)", iss.GetState(), iss.GetComments(), err)
 			}
 			got, err := e.store("carol").Get(e.ctx, "a")
 			check(t, err)
@@ -73,12 +73,12 @@ func TestUnverifiedCommentLeavesTheIssueOpen(t *testing.T) {
 	}
 }
 
-// issueOf reads issue n as the owner sees it, and its comment count.
-func issueOf(t *testing.T, e *env, n int) (*github.Issue, int) {
+// issueOf reads issue n as the owner sees it.
+func issueOf(t *testing.T, e *env, n int) *github.Issue {
 	t.Helper()
 	iss, _, err := e.client("acme").Issues.Get(e.ctx, "acme", "data", n)
 	check(t, err)
-	return iss, iss.GetComments()
+	return iss
 }
 
 // TestCanceledCommentLeavesTheIssueOpen: a caller that gives up while its update comment is on
@@ -103,7 +103,7 @@ func TestCanceledCommentLeavesTheIssueOpen(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("canceled update: %v", err)
 	}
-	if iss, _ := issueOf(t, e, obj.Issue); iss.GetState() != "open" {
+	if iss := issueOf(t, e, obj.Issue); iss.GetState() != "open" {
 		t.Fatalf("after a canceled comment the issue is %s, want open", iss.GetState())
 	}
 
@@ -116,7 +116,7 @@ func TestCanceledCommentLeavesTheIssueOpen(t *testing.T) {
 	if err == nil || c.creating != 0 {
 		t.Fatalf("update with a canceled context: %v, %+v", err, c)
 	}
-	if iss, _ := issueOf(t, e, obj.Issue); iss.GetState() != "closed" {
+	if iss := issueOf(t, e, obj.Issue); iss.GetState() != "closed" {
 		t.Fatalf("an update canceled before sending left the issue %s", iss.GetState())
 	}
 }
