@@ -11,6 +11,35 @@ import (
 type counters struct {
 	mu sync.Mutex
 	s  Stats
+	// waits are the waits under way, by a key of their own; s.WaitingFor/Until show the latest.
+	waits   map[int64]Stats
+	waitKey int64
+}
+
+// waiting records a wait for reason until until, and returns what ends it.
+func (c *counters) waiting(reason string, until time.Time) (done func()) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.waits == nil {
+		c.waits = map[int64]Stats{}
+	}
+	c.waitKey++
+	key := c.waitKey
+	c.waits[key] = Stats{WaitingFor: reason, WaitingUntil: until}
+	c.s.WaitingFor, c.s.WaitingUntil = reason, until
+	return func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		delete(c.waits, key)
+		c.s.WaitingFor, c.s.WaitingUntil = "", time.Time{}
+		var latest int64
+		for k, w := range c.waits {
+			if k > latest {
+				latest = k
+				c.s.WaitingFor, c.s.WaitingUntil = w.WaitingFor, w.WaitingUntil
+			}
+		}
+	}
 }
 
 func (c *counters) snapshot() Stats {

@@ -58,7 +58,11 @@ func (t *rateLimitWaiter) RoundTrip(r *http.Request) (*http.Response, error) {
 		if !ok {
 			return nil, refusal
 		}
-		if err := t.wait.sleep(ctx, hit.wait); err != nil {
+		reason := WaitPrimary
+		if hit.secondary {
+			reason = WaitSecondary
+		}
+		if err := t.wait.sleep(ctx, hit.wait, reason); err != nil {
 			return nil, fmt.Errorf("transport: waiting for a rate limit: %w", err)
 		}
 		req = again

@@ -23,8 +23,10 @@
 //     since it would then refuse every call until that reset by the real clock.
 //   - Content-creating requests (POST, PATCH, PUT, DELETE) are paced with sliding windows so that
 //     no 60 s hold more than WritesPerMinute and no hour more than WritesPerHour: the n-th send
-//     goes no earlier than a full window after the (n-limit)-th. A pacing wait that does not fit
-//     the context's deadline fails at once with *RateLimitError{Secondary: true, Status: 0}.
+//     goes no earlier than a full window after the (n-limit)-th. With SerialWrites or a
+//     WriteInterval they also go one at a time, and with a WriteInterval at least that far
+//     apart after a burst of WriteBurst. A pacing wait that does not fit the context's deadline
+//     fails at once with *RateLimitError{Secondary: true, Status: 0}.
 //   - Every wait goes through the Clock and honours the request's context; the token never
 //     appears in an error. With RequestTimeout, a try whose context has no deadline gives up
 //     after that long (a hung server cannot hold a caller that set no deadline).
@@ -65,6 +67,15 @@ type Options struct {
 	MaxRetries int
 	// WritesPerMinute and WritesPerHour pace content-creating requests; 0 turns a bound off.
 	WritesPerMinute, WritesPerHour int
+	// SerialWrites sends content-creating requests one at a time: each waits until the one in
+	// flight has its answer. WriteInterval > 0 implies it.
+	SerialWrites bool
+	// WriteInterval spaces content-creating requests at least this far apart (send to send)
+	// once WriteBurst of them have gone back to back; an idle spell gives the burst back, one
+	// request per WriteInterval. 0: no spacing.
+	WriteInterval time.Duration
+	// WriteBurst is the burst WriteInterval allows. 0 means DefaultWriteBurst.
+	WriteBurst int
 	// NoCache turns the ETag cache off.
 	NoCache bool
 	// CacheBytes bounds the ETag cache's memory (bodies, headers and keys). 0 means
@@ -88,6 +99,11 @@ type Stats struct {
 	Retried         int64 // retries sent
 	Waits           int64 // waits for pacing or rate limits
 	Waited          time.Duration
+	// WaitingFor and WaitingUntil describe a wait under way (the latest one to begin, when
+	// several requests wait at once): what it waits for (WaitPacing, WaitSecondary,
+	// WaitPrimary) and when it ends. "" and the zero time when nothing waits.
+	WaitingFor   string
+	WaitingUntil time.Time
 	// The last rate-limit headers seen (zero before any).
 	Limit, Remaining int
 	Reset            time.Time
@@ -165,7 +181,17 @@ func New(opts Options) *Transport {
 	rt = authenticate(rt, token, policy)
 	rt = &rateLimitWaiter{next: rt, clock: clk, wait: w}
 	rt = &retrier{next: rt, max: maxRetries, jitter: jitter, clock: clk, stats: stats}
-	rt = &writePacer{next: rt, windows: newSlidingWindows(opts.WritesPerMinute, opts.WritesPerHour), clock: clk, wait: w}
+	pacer := &writePacer{
+		next:    rt,
+		spacing: newWriteSpacing(opts.WriteInterval, opts.WriteBurst),
+		windows: newSlidingWindows(opts.WritesPerMinute, opts.WritesPerHour),
+		clock:   clk,
+		wait:    w,
+	}
+	if opts.SerialWrites || pacer.spacing != nil {
+		pacer.slot = make(chan struct{}, 1)
+	}
+	rt = pacer
 	if !opts.NoCache {
 		rt = &etagCache{next: rt, entries: newResponseCache(cacheBytes), maxBytes: cacheBytes, identity: identityOf(token, policy)}
 	}

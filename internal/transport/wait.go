@@ -14,11 +14,21 @@ type waiter struct {
 	stats *counters
 }
 
-// sleep waits d on the clock and counts the wait; it returns ctx's error if ctx ends first.
-func (w *waiter) sleep(ctx context.Context, d time.Duration) error {
+// What a wait is for, as Stats.WaitingFor says it.
+const (
+	WaitPacing    = "write pacing"
+	WaitSecondary = "GitHub's secondary rate limit (Retry-After)"
+	WaitPrimary   = "the reset of GitHub's hourly budget"
+)
+
+// sleep waits d on the clock for reason (shown in Stats while it lasts) and counts the wait;
+// it returns ctx's error if ctx ends first.
+func (w *waiter) sleep(ctx context.Context, d time.Duration, reason string) error {
 	if d <= 0 {
 		return ctx.Err()
 	}
+	done := w.stats.waiting(reason, w.clock.Now().Add(d))
+	defer done()
 	if err := w.clock.Sleep(ctx, d); err != nil {
 		return err
 	}
