@@ -1,7 +1,6 @@
 package localgh
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -160,16 +159,15 @@ func nilIfEmpty[T any](list []T) []T {
 	return list
 }
 
-// compactJournal rewrites dir's journal as st.dump() when records (the journal's count) is
-// more than twice the dump and compactSlack more, and the dump rebuilds st exactly. f is the
-// open journal; compactJournal returns the journal to append to from now on: f, or the new
-// file (f closed). A compaction that fails before its rename leaves the old journal in use (it
-// is whole, and was only long); an error is returned only when the journal can no longer be
-// trusted to be durable.
-func compactJournal(dir string, f *os.File, records int, st *state) (*os.File, error) {
+// compactJournal rewrites dir's journal j as st.dump() when mutations (the journal's count) is
+// more than twice the dump and compactSlack more, and the dump rebuilds st exactly. It returns
+// the journal to append to from now on: j, or the new one (j closed). A compaction that fails
+// before its rename leaves the old journal in use (it is whole, and was only long); an error is
+// returned only when the journal can no longer be trusted to be durable.
+func compactJournal(dir string, j *journal, mutations int, st *state) (*journal, error) {
 	ms := st.dump()
-	if records <= 2*len(ms)+compactSlack {
-		return f, nil
+	if mutations <= 2*len(ms)+compactSlack {
+		return j, nil
 	}
 	rebuilt := newState()
 	for _, m := range ms {
@@ -178,53 +176,93 @@ func compactJournal(dir string, f *os.File, records int, st *state) (*os.File, e
 	st.normalise()
 	rebuilt.normalise()
 	if !reflect.DeepEqual(rebuilt, st) {
-		return f, nil // something the dump cannot say: keep the whole history
+		return j, nil // something the dump cannot say: keep the whole history
 	}
-	var buf bytes.Buffer
-	for _, m := range ms {
-		if err := encodeRecord(&buf, m); err != nil {
-			return f, nil
+	records := make([][]mutation, len(ms))
+	for i := range ms {
+		records[i] = ms[i : i+1]
+	}
+	tmp, size, err := writeTemp(j.fs, dir, records)
+	if err != nil {
+		return j, nil
+	}
+	return swapJournal(j, dir, tmp, size)
+}
+
+// replaceJournal makes records the whole journal of dir, through a temporary file and a
+// rename; the journal file must not be open.
+func replaceJournal(fsys fileSystem, dir string, records [][]mutation) (*journal, error) {
+	tmp, size, err := writeTemp(fsys, dir, records)
+	if err != nil {
+		return nil, fmt.Errorf("localgh: rewrite the journal in the current format: %w", err)
+	}
+	if err := fsys.Rename(filepath.Join(dir, compactName), filepath.Join(dir, journalName)); err != nil {
+		tmp.Close()
+		fsys.Remove(filepath.Join(dir, compactName))
+		return nil, fmt.Errorf("localgh: rewrite the journal in the current format: %w", err)
+	}
+	if err := fsys.SyncDir(dir); err != nil {
+		tmp.Close()
+		return nil, err
+	}
+	return &journal{fs: fsys, f: tmp, size: size}, nil
+}
+
+// writeTemp writes records as a whole journal into dir's compactName, synced, and returns it
+// open.
+func writeTemp(fsys fileSystem, dir string, records [][]mutation) (file, int64, error) {
+	buf := []byte(fileHeader)
+	for _, ms := range records {
+		var err error
+		if buf, err = encodeRecord(buf, ms); err != nil {
+			return nil, 0, err
 		}
 	}
-	tmp, path := filepath.Join(dir, compactName), filepath.Join(dir, journalName)
-	nf, err := os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
+	tmp := filepath.Join(dir, compactName)
+	nf, err := fsys.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_TRUNC, filePerm)
 	if err != nil {
-		return f, nil
+		return nil, 0, err
 	}
-	if _, err := nf.Write(buf.Bytes()); err != nil || nf.Sync() != nil {
+	if _, err = nf.WriteAt(buf, 0); err == nil {
+		err = nf.Sync()
+	}
+	if err != nil {
 		nf.Close()
-		os.Remove(tmp)
-		return f, nil
+		fsys.Remove(tmp)
+		return nil, 0, err
 	}
+	return nf, int64(len(buf)), nil
+}
+
+// swapJournal renames the synced temporary journal nf over j's file.
+func swapJournal(j *journal, dir string, nf file, size int64) (*journal, error) {
+	tmp, path := filepath.Join(dir, compactName), filepath.Join(dir, journalName)
 	// Windows renames over no open file: close the old journal first, and open it again if the
 	// rename fails.
-	f.Close()
-	if err := os.Rename(tmp, path); err != nil {
+	j.f.Close()
+	if err := j.fs.Rename(tmp, path); err != nil {
 		nf.Close()
-		os.Remove(tmp)
-		return reopenJournal(path)
+		j.fs.Remove(tmp)
+		f, err := j.fs.OpenFile(path, os.O_RDWR, filePerm)
+		if err != nil {
+			return nil, fmt.Errorf("localgh: open journal: %w", err)
+		}
+		j.f = f
+		return j, nil
 	}
 	// The new journal is the journal now; the rename must be durable before anything is
 	// appended to it, or a crash could bring back the old file without those appends.
-	if err := syncDir(dir); err != nil {
+	if err := j.fs.SyncDir(dir); err != nil {
 		nf.Close()
 		return nil, err
 	}
-	return nf, nil
-}
-
-func reopenJournal(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_RDWR, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("localgh: open journal: %w", err)
-	}
-	return f, nil
+	return &journal{fs: j.fs, f: nf, size: size}, nil
 }
 
 // removeCompactLeftover deletes a compaction's temporary file that a crash left behind; the
 // journal itself is whole (the rename had not happened).
-func removeCompactLeftover(dir string) error {
-	err := os.Remove(filepath.Join(dir, compactName))
+func removeCompactLeftover(fsys fileSystem, dir string) error {
+	err := fsys.Remove(filepath.Join(dir, compactName))
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("localgh: remove %s: %w", compactName, err)
 	}

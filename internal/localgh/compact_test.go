@@ -120,9 +120,19 @@ func unlimited(dir string, clock *fakeClock) Options {
 
 func journalRecords(t *testing.T, dir string) int {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, journalName))
+	return len(journalHistory(t, dir))
+}
+
+// journalHistory is every record of dir's journal, in order.
+func journalHistory(t *testing.T, dir string) [][]mutation {
+	t.Helper()
+	f, err := osFS{}.OpenFile(filepath.Join(dir, journalName), os.O_RDONLY, 0)
 	must(t, err)
-	return bytes.Count(b, []byte("\n"))
+	defer f.Close()
+	var out [][]mutation
+	_, err = scanJournal(f, journalName, func(ms []mutation, _ int) { out = append(out, ms) })
+	must(t, err)
+	return out
 }
 
 // TestCompactionKeepsEverything: a journal grown far past its state is rewritten at Open as
@@ -133,14 +143,13 @@ func TestCompactionKeepsEverything(t *testing.T) {
 	dir := t.TempDir()
 	clock := newFakeClock()
 	highest := churn(t, dir, clock, 600)
-	before := journalRecords(t, dir)
-	full, err := os.ReadFile(filepath.Join(dir, journalName))
-	must(t, err)
+	full := journalHistory(t, dir)
+	before := len(full)
 
 	// What the whole history builds, replayed the old way.
 	replayed := newState()
-	for _, line := range bytes.SplitAfter(full, []byte("\n")) {
-		if m, ok := decodeRecord(line); ok {
+	for _, ms := range full {
+		for _, m := range ms {
 			replayed.apply(m)
 		}
 	}
@@ -183,14 +192,14 @@ func TestCompactionKeepsEverything(t *testing.T) {
 
 // answersOfHistory serves the full history from memory (no journal, so no compaction: the
 // records are applied to the server's state directly) and returns its answers.
-func answersOfHistory(t *testing.T, history []byte, clock *fakeClock) string {
+func answersOfHistory(t *testing.T, history [][]mutation, clock *fakeClock) string {
 	t.Helper()
 	srv, err := Open(unlimited("", clock)) // in memory: no journal, no compaction
 	must(t, err)
 	defer srv.Close()
 	srv.impl.mu.Lock()
-	for _, line := range bytes.SplitAfter(history, []byte("\n")) {
-		if m, ok := decodeRecord(line); ok {
+	for _, ms := range history {
+		for _, m := range ms {
 			srv.impl.st.apply(m)
 		}
 	}

@@ -44,6 +44,9 @@ type Options struct {
 	// AnyTokenAs, when set, makes any token that is not a known user's act as this login
 	// (`ghsql serve` without -token, and the `local:` DSN).
 	AnyTokenAs string
+
+	// fs is the file system under Dir; nil is the real one (tests inject faults, files.go).
+	fs fileSystem
 }
 
 // Role is what a user is to a repository; it sets author_association and push access.
@@ -147,14 +150,18 @@ func Open(opts Options) (*Server, error) {
 	}
 	s := &server{opts: opts, st: newState(), limits: newLimiter(opts)}
 	if opts.Dir != "" {
-		if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
+		if err := os.MkdirAll(opts.Dir, dirPerm); err != nil {
 			return nil, fmt.Errorf("localgh: create dir: %w", err)
 		}
 		l, err := lockDir(opts.Dir)
 		if err != nil {
 			return nil, err
 		}
-		jr, err := openJournal(opts.Dir, s.st)
+		fsys := opts.fs
+		if fsys == nil {
+			fsys = osFS{}
+		}
+		jr, err := openJournal(fsys, opts.Dir, s.st)
 		if err != nil {
 			l.release()
 			return nil, err
