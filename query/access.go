@@ -2,6 +2,7 @@ package query
 
 import (
 	"fmt"
+	"github.com/ghstore/ghstore/internal/idkey"
 	"strconv"
 	"strings"
 
@@ -150,7 +151,7 @@ func (s accessSpec) bind(args []value) Access {
 			default:
 				return Access{Scan: true}
 			}
-			key := strings.ToLower(id)
+			key := foldID(id)
 			if !seen[key] {
 				seen[key] = true
 				ids = append(ids, id)
@@ -162,7 +163,7 @@ func (s accessSpec) bind(args []value) Access {
 		}
 		kept := result[:0]
 		for _, id := range result {
-			if seen[strings.ToLower(id)] {
+			if seen[foldID(id)] {
 				kept = append(kept, id)
 			}
 		}
@@ -211,5 +212,5 @@ func (a Access) String() string {
 	return fmt.Sprintf("point lookup of %d ids", len(a.IDs))
 }
 
-// foldID is an id's case-insensitive key.
-func foldID(id string) string { return strings.ToLower(id) }
+// foldID is an id's key (internal/idkey: the one key function of ids).
+func foldID(id string) string { return idkey.Of(id) }

@@ -3,6 +3,7 @@ package query
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/ghstore/ghstore/internal/idkey"
 	"math"
 	"sort"
 	"strconv"
@@ -66,7 +67,7 @@ func (v value) numeric() (value, bool) {
 
 func compareStrings(a, b string, foldCase bool) int {
 	if foldCase {
-		return strings.Compare(strings.ToLower(a), strings.ToLower(b))
+		return strings.Compare(idkey.Of(a), idkey.Of(b))
 	}
 	return strings.Compare(a, b)
 }
@@ -274,7 +275,7 @@ func groupKey(buf []byte, v value) []byte {
 	case kString:
 		buf = append(buf, 's')
 		if v.ci {
-			buf = append(buf, strings.ToLower(v.s)...)
+			buf = append(buf, idkey.Of(v.s)...)
 		} else {
 			buf = append(buf, v.s...)
 		}
