@@ -88,9 +88,11 @@ func serverError(err error) *answer {
 // faultAnswer is the GitHub-shaped answer an injected Status fault gives.
 func faultAnswer(f Fault) *answer {
 	switch {
-	case (f.Status == http.StatusForbidden || f.Status == http.StatusTooManyRequests) && f.RetryAfter > 0:
+	case (f.Status == http.StatusForbidden || f.Status == http.StatusTooManyRequests) && (f.RetryAfter > 0 || f.Secondary):
 		a := errAnswer(f.Status, msgSecondaryLimit, docsSecondaryLimit)
-		a.header.Set("Retry-After", strconv.Itoa(f.RetryAfter))
+		if f.RetryAfter > 0 {
+			a.header.Set("Retry-After", strconv.Itoa(f.RetryAfter))
+		}
 		return a
 	case f.Status == http.StatusForbidden && f.RateLimited:
 		return errAnswer(f.Status, "API rate limit exceeded for user ID 0. If you reach out to GitHub Support for help, please include the request ID 0000:0000:0000000:0000000:00000000.", docsPrimaryLimit)

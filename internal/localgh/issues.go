@@ -44,6 +44,9 @@ func (s *server) listIssues(rc *reqCtx, r *repo) *answer {
 	creator := q.Get("creator")
 	var out []*issue
 	for _, is := range r.issues {
+		if is = s.listed(is); is == nil { // realism.go: the lag window
+			continue
+		}
 		if state != "all" && is.State != state {
 			continue
 		}
@@ -254,6 +257,9 @@ func (s *server) updateIssue(rc *reqCtx, r *repo, is *issue) *answer {
 	body, has, bad := str("body")
 	if bad != nil {
 		return bad
+	}
+	if has && body != nil && s.dropsBody(*body) {
+		has = false // realism.go: GitHub was seen to answer 200 and keep the old body
 	}
 	if has {
 		if body != nil && utf8.RuneCountInString(*body) > maxBodyChars {

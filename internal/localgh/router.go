@@ -16,6 +16,11 @@ func (s *server) route(rc *reqCtx) *answer {
 		method = http.MethodGet
 	}
 	rc.method = method
+	refused, after := s.admit(rc) // realism.go: lags and secondary limits, when Options.Realism has them
+	if refused != nil {
+		return refused
+	}
+	defer after()
 	switch {
 	case len(sg) == 1 && sg[0] == "user" && method == http.MethodGet:
 		return s.getUser(rc)

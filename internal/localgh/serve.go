@@ -240,7 +240,7 @@ func (s *server) process(r *http.Request) (*answer, action, error) {
 		}
 	}
 	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && a.status == http.StatusOK {
-		tag := etag(login, r.Header.Get("Accept"), a.body)
+		tag := etag(s.etagScope(r, login), r.Header.Get("Accept"), a.body)
 		a.header.Set("ETag", tag)
 		a.header.Set("Cache-Control", "private, max-age=60, s-maxage=60")
 		if etagMatches(r.Header.Get("If-None-Match"), tag) {

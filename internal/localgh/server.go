@@ -44,6 +44,8 @@ type Options struct {
 	// AnyTokenAs, when set, makes any token that is not a known user's act as this login
 	// (`ghsql serve` without -token, and the `local:` DSN).
 	AnyTokenAs string
+	// Realism turns on GitHub's lags and limits (realism.go); the zero value has none of them.
+	Realism Realism
 
 	// fs is the file system under Dir; nil is the real one (tests inject faults, files.go).
 	fs fileSystem
@@ -70,6 +72,9 @@ type Fault struct {
 	RetryAfter int
 	// RateLimited, with Status 403, answers as a spent primary budget (X-RateLimit-Remaining: 0).
 	RateLimited bool
+	// Secondary, with Status 403 or 429, answers GitHub's secondary-rate-limit message even
+	// without RetryAfter (GitHub sometimes omits Retry-After).
+	Secondary bool
 	// DropAnswer applies the request, then loses the answer: the connection is closed (over a
 	// socket) or the RoundTripper returns an error (in-process). An ambiguous write.
 	DropAnswer bool
@@ -118,6 +123,7 @@ type server struct {
 	lock   *dirLock
 	closed bool
 	limits *limiter
+	real   *realism // nil when Options.Realism is the zero value
 
 	hookMu  sync.Mutex // guards the hooks and the request log
 	latency time.Duration
@@ -149,6 +155,9 @@ func Open(opts Options) (*Server, error) {
 		opts.Sleep = realSleep
 	}
 	s := &server{opts: opts, st: newState(), limits: newLimiter(opts)}
+	if opts.Realism != (Realism{}) {
+		s.real = newRealism(opts.Realism, opts.Now)
+	}
 	if opts.Dir != "" {
 		if err := os.MkdirAll(opts.Dir, dirPerm); err != nil {
 			return nil, fmt.Errorf("localgh: create dir: %w", err)
@@ -205,7 +214,11 @@ func (s *Server) Close() error {
 }
 
 // ServeHTTP answers one request as GitHub's REST API would, at / and at /api/v3/.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.impl.serveHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	r, done := s.impl.enterFlight(r)
+	defer done()
+	s.impl.serveHTTP(w, r)
+}
 
 // Transport returns an http.RoundTripper that serves requests in-process, without a socket.
 // Any URL host is accepted; only the path and query are read.

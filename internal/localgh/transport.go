@@ -12,6 +12,8 @@ import (
 type transport struct{ s *server }
 
 func (t *transport) RoundTrip(r *http.Request) (*http.Response, error) {
+	r, done := t.s.enterFlight(r)
+	defer done()
 	a, act, err := t.s.process(r)
 	if act != actAnswer {
 		return nil, err
