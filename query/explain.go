@@ -3,14 +3,16 @@ package query
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
-// explainColumns are EXPLAIN's result columns.
-var explainColumns = []string{"access", "table", "ids", "requests", "detail"}
+// explainColumns are EXPLAIN's result columns: how the plan fetches, what it names, the most
+// requests it sends and how many of those create content (GitHub's secondary limit counts
+// those), the least wall time the Connector's pacing allows for them, and what it does besides.
+var explainColumns = []string{"access", "table", "ids", "requests", "creating", "least_time", "detail"}
 
-// explainRows describes the plan: how it fetches, what that costs for a store of m objects of
-// which open are open, and what it then does locally.
-func (p *plan) explainRows(m, open int) ([]string, [][]any) {
+// explainRows describes the plan under e: one row.
+func (p *plan) explainRows(e Estimate) ([]string, [][]any) {
 	st := p.st
 	cols := append([]string(nil), explainColumns...)
 	a := p.access
@@ -18,25 +20,33 @@ func (p *plan) explainRows(m, open int) ([]string, [][]any) {
 	if !a.Scan && a.IDs != nil {
 		ids = strings.Join(a.IDs, ",")
 	}
+	cost := p.cost(e)
 	access := a.String()
-	requests := a.Requests(m, open)
 	var detail []string
 	switch st.kind {
 	case Insert:
 		access = fmt.Sprintf("insert of %d rows", len(p.rows))
 		if st.ins.upsert {
 			access += fmt.Sprintf(" with upsert (%s)", a)
-			detail = append(detail, "existing ids are updated by ON DUPLICATE KEY UPDATE")
+			detail = append(detail, fmt.Sprintf("%d requests (%d creating) per existing id, %d (%d) per new one",
+				updateRequests, updateCreating, insertRequests, insertCreating))
 		} else {
-			requests = 0
+			detail = append(detail, fmt.Sprintf("%d requests (%d creating) per object", insertRequests, insertCreating))
 		}
-		detail = append(detail, "then ≤ 4 requests per inserted object")
-	case Update:
-		detail = append(detail, "then ≤ 4 requests per changed object")
-	case Delete:
-		detail = append(detail, "then ≤ 2 requests per deleted object")
+	case Update, Delete:
+		verb, req, cre := "updated", updateRequests, updateCreating
+		switch {
+		case st.kind == Delete:
+			verb, req, cre = "deleted", deleteRequests, deleteCreating
+		case e.Async:
+			req, cre = asyncUpdateRequests, asyncUpdateCreating
+		}
+		detail = append(detail, fmt.Sprintf("up to %s %s, %d requests (%d creating) each", objectsText(cost.Objects), verb, req, cre))
 	}
-	if a.ScanCheaper(m, open) {
+	if st.kind == Select && st.table == History {
+		detail = append(detail, "each object's log: its lookup and 1 request per 100 comments")
+	}
+	if a.ScanCheaper(e.Objects, e.Open) && st.table == Objects && !(st.kind == Insert) {
 		access = fmt.Sprintf("scan (cheaper than a point lookup of %d ids)", len(a.IDs))
 	}
 	if st.where != nil {
@@ -56,6 +66,33 @@ func (p *plan) explainRows(m, open int) ([]string, [][]any) {
 			detail = append(detail, "streams")
 		}
 	}
-	row := []any{access, string(st.table), ids, int64(requests), strings.Join(detail, "; ")}
+	if a.Scan || st.kind == Update || st.kind == Delete {
+		if e.Scanned {
+			detail = append(detail, fmt.Sprintf("store as last scanned: %s, %d open", objectsText(e.Objects), e.Open))
+		} else {
+			detail = append(detail, "store size unknown until a scan (counted as empty)")
+		}
+	}
+	row := []any{access, string(st.table), ids, int64(cost.Requests), int64(cost.ContentCreating),
+		durationText(cost.LeastTime), strings.Join(detail, "; ")}
 	return cols, [][]any{row}
+}
+
+// objectsText is "1 object" or "n objects".
+func objectsText(n int) string {
+	if n == 1 {
+		return "1 object"
+	}
+	return fmt.Sprintf("%d objects", n)
+}
+
+// durationText is a least wall time as EXPLAIN shows it: whole seconds past a minute, else
+// rounded to the millisecond.
+func durationText(d time.Duration) string {
+	if d >= time.Minute {
+		d = d.Round(time.Second)
+	} else {
+		d = d.Round(time.Millisecond)
+	}
+	return d.String()
 }

@@ -486,49 +486,6 @@ func TestStreaming(t *testing.T) {
 	}
 }
 
-func TestExplain(t *testing.T) {
-	st, err := Parse(`EXPLAIN SELECT id FROM objects WHERE id IN (?, ?) ORDER BY id`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !st.Explain() || st.Kind() != Select || st.Table() != Objects {
-		t.Fatalf("explain %v kind %v", st.Explain(), st.Kind())
-	}
-	p, err := st.Bind(posArgs("a", "b"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cols, rows := p.ExplainRows(1000, 2)
-	if strings.Join(cols, ",") != "access,table,ids,requests,detail" || len(rows) != 1 {
-		t.Fatalf("cols %v rows %v", cols, rows)
-	}
-	r := rows[0]
-	if r[0] != "point lookup of 2 ids" || r[1] != "objects" || r[2] != "a,b" || r[3] != int64(2) {
-		t.Fatalf("row %v", r)
-	}
-	if d := r[4].(string); !strings.Contains(d, "sort on 1 keys") || !strings.Contains(d, "filter") {
-		t.Fatalf("detail %q", d)
-	}
-	st, _ = Parse(`explain UPDATE objects SET x = 1`)
-	p, _ = st.Bind(nil)
-	_, rows = p.ExplainRows(250, 3)
-	if rows[0][0] != "scan" || rows[0][3] != int64(6) {
-		t.Fatalf("row %v", rows[0])
-	}
-	// A point lookup of many ids on a small store: the scan is cheaper.
-	st, _ = Parse(`EXPLAIN DELETE FROM objects WHERE id IN ('a','b','c','d')`)
-	p, _ = st.Bind(nil)
-	_, rows = p.ExplainRows(50, 0)
-	if !strings.HasPrefix(rows[0][0].(string), "scan (cheaper") || rows[0][3] != int64(1) {
-		t.Fatalf("row %v", rows[0])
-	}
-	st, _ = Parse(`EXPLAIN INSERT INTO objects (id, data) VALUES ('a', '{}')`)
-	p, _ = st.Bind(nil)
-	if _, rows = p.ExplainRows(50, 0); !strings.HasPrefix(rows[0][0].(string), "insert of 1 rows") {
-		t.Fatalf("row %v", rows[0])
-	}
-}
-
 func TestHistory(t *testing.T) {
 	recs := func(yield func(*Record, error) bool) {
 		for i, k := range []string{"initial_state", "update", "update"} {

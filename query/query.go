@@ -212,7 +212,15 @@ func (p *Plan) AssignDuplicate(existing *Record, offered Row) ([]byte, error) {
 	return apply(e, p.impl.st.ins.onDup, "ON DUPLICATE KEY UPDATE")
 }
 
-// ExplainRows describes the plan for EXPLAIN, for a store of m objects of which open are open.
+// ExplainRows describes the plan for EXPLAIN, for a store of m objects of which open are open,
+// with no pacing (see ExplainWith).
 func (p *Plan) ExplainRows(m, open int) (columns []string, rows [][]any) {
-	return p.impl.explainRows(m, open)
+	return p.impl.explainRows(Estimate{Scanned: m > 0, Objects: m, Open: open})
+}
+
+// ExplainWith describes the plan for EXPLAIN under e: its access path, the most requests it
+// sends and how many create content, the least wall time e's pacing allows, and what it does
+// locally (see Cost).
+func (p *Plan) ExplainWith(e Estimate) (columns []string, rows [][]any) {
+	return p.impl.explainRows(e)
 }

@@ -1,0 +1,98 @@
+package query
+
+import "time"
+
+// Estimate is what EXPLAIN knows of the store and the Connector when it costs a plan. It sends
+// no request, so the store's size is as the last complete scan saw it.
+type Estimate struct {
+	// Scanned: a scan has measured the store; Objects (M) and Open (P, the objects with
+	// pending updates, whose comments a scan lists) are its figures. Before any scan both are 0.
+	Scanned       bool
+	Objects, Open int
+	// HistoryPages is how many pages of comments (100 a page) the objects' logs fill, as the
+	// last scan saw them; 0 counts one page per object.
+	HistoryPages int
+	// Async: apply=async, an update is a comment and a reopen, applied later.
+	Async bool
+	// Pacing is how the Connector spaces content-creating requests.
+	Pacing Pacing
+}
+
+// Cost is the most a plan will cost: the objects it writes, the requests it sends and how many
+// of those are content-creating, and the least wall time the pacing of those allows.
+type Cost struct {
+	// Objects is how many objects the plan writes at most: the rows of an INSERT, and for an
+	// UPDATE or DELETE every object its access reads (WHERE may keep fewer).
+	Objects         int
+	Requests        int
+	ContentCreating int
+	LeastTime       time.Duration
+}
+
+// Per-object costs of writes (DESIGN.md §6): requests, of which content-creating.
+//   - insert: create the issue with its labels, the initial-state comment, close it, and one
+//     list to catch a racing duplicate.
+//   - update, inline: the lookup (answered 304 after a read), the comment, the list of the log,
+//     the PATCH of body and state, the +1. A lost race costs a comment, a list and a PATCH more,
+//     and about one update in 50 of an object also writes a checkpoint (2 more content-creating).
+//   - update, async: the lookup, the comment, the reopen.
+//   - delete: the lookup, the PATCH that archives and closes.
+const (
+	insertRequests, insertCreating           = 4, 3
+	updateRequests, updateCreating           = 5, 3
+	asyncUpdateRequests, asyncUpdateCreating = 3, 2
+	deleteRequests, deleteCreating           = 2, 1
+)
+
+// Cost is the plan's cost under e (see Cost's fields).
+func (p *Plan) Cost(e Estimate) Cost { return p.impl.cost(e) }
+
+func (p *plan) cost(e Estimate) Cost {
+	st := p.st
+	a := p.access
+	var c Cost
+	switch st.kind {
+	case Select:
+		c.Requests = a.Requests(e.Objects, e.Open)
+		if st.table == History {
+			c.Requests = historyRequests(a, e)
+		}
+		return c
+	case Insert:
+		c.Objects = len(p.rows)
+		perReq, perCreating := insertRequests, insertCreating
+		if st.ins.upsert {
+			// The offered ids are read in one batch; each row is then an insert or an update,
+			// and the update costs more.
+			c.Requests = len(a.IDs)
+			perReq, perCreating = max(insertRequests, updateRequests), max(insertCreating, updateCreating)
+		}
+		c.Requests += c.Objects * perReq
+		c.ContentCreating = c.Objects * perCreating
+	case Update, Delete:
+		c.Objects = len(a.IDs)
+		if a.Scan {
+			c.Objects = e.Objects
+		}
+		perReq, perCreating := updateRequests, updateCreating
+		switch {
+		case st.kind == Delete:
+			perReq, perCreating = deleteRequests, deleteCreating
+		case e.Async:
+			perReq, perCreating = asyncUpdateRequests, asyncUpdateCreating
+		}
+		c.Requests = a.Requests(e.Objects, e.Open) + c.Objects*perReq
+		c.ContentCreating = c.Objects * perCreating
+	}
+	c.LeastTime = e.Pacing.LeastTime(c.ContentCreating)
+	return c
+}
+
+// historyRequests is what reading the logs the access names costs: each object's lookup and its
+// comments, 100 a page (at least one), after the scan that lists the objects when it scans.
+func historyRequests(a Access, e Estimate) int {
+	if !a.Scan {
+		return 2 * len(a.IDs)
+	}
+	return scanRequests(e.Objects, e.Open) + e.Objects + max(e.HistoryPages, e.Objects)
+}
