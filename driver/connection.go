@@ -203,7 +203,7 @@ func (cn *conn) exec(ctx context.Context, text string, st *query.Statement, args
 	}
 	if !isWrite(plan) {
 		// A SELECT through Exec: run it (a scan still refreshes EXPLAIN's figures) and drop rows.
-		rows, err := cn.c.queryPlan(ctx, plan)
+		rows, err := cn.c.rowsOf(ctx, plan)
 		if err != nil {
 			return nil, err
 		}
@@ -236,5 +236,5 @@ func (cn *conn) query(ctx context.Context, text string, st *query.Statement, arg
 		}
 		return &staticRows{}, nil
 	}
-	return cn.c.queryPlan(ctx, plan)
+	return cn.c.rowsOf(ctx, plan)
 }

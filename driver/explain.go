@@ -1,0 +1,48 @@
+package driver
+
+import (
+	"context"
+	"database/sql/driver"
+	"time"
+
+	"github.com/ghstore/ghstore/query"
+)
+
+// rowsOf runs a statement that gives rows: EXPLAIN is answered here, from what the Connector
+// knows, with no request sent; anything else goes to queryPlan.
+func (c *connector) rowsOf(ctx context.Context, plan *query.Plan) (driver.Rows, error) {
+	if !plan.Explain() {
+		return c.queryPlan(ctx, plan)
+	}
+	cols, data := plan.ExplainWith(c.estimate())
+	return &staticRows{cols: cols, data: data}, nil
+}
+
+// estimate is what EXPLAIN costs a plan with: the store as the last complete scan saw it, the
+// apply mode, and the Connector's write pacing.
+func (c *connector) estimate() query.Estimate {
+	e := query.Estimate{Async: c.cfg.Apply == "async", Pacing: pacingOf(c.cfg)}
+	if f := c.lastScan.Load(); f != nil {
+		e.Scanned, e.Objects, e.Open = true, f.objects, f.open
+	}
+	return e
+}
+
+// pacingOf is the pacing of content-creating requests cfg asks for (DESIGN.md §5, §6).
+func pacingOf(cfg *Config) query.Pacing {
+	return query.Pacing{
+		PerMinute: cfg.WritesPerMinute,
+		PerHour:   cfg.WritesPerHour,
+		Interval:  writeInterval(cfg),
+		Burst:     query.DefaultBurst,
+	}
+}
+
+// writeInterval is the spacing of content-creating requests after a burst: write_interval's
+// default (1 s on GitHub, none on local:) while Config does not carry it.
+func writeInterval(cfg *Config) time.Duration {
+	if cfg.Local {
+		return 0
+	}
+	return time.Second
+}
