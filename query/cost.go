@@ -29,19 +29,21 @@ type Cost struct {
 	LeastTime       time.Duration
 }
 
-// Per-object costs of writes (DESIGN.md §6): requests, of which content-creating.
-//   - insert: create the issue with its labels, the initial-state comment, close it, and one
-//     list to catch a racing duplicate.
-//   - update, inline: the lookup (answered 304 after a read), the comment, the list of the log,
-//     the PATCH of body and state, the +1. A lost race costs a comment, a list and a PATCH more,
-//     and about one update in 50 of an object also writes a checkpoint (2 more content-creating).
-//   - update, async: the lookup, the comment, the reopen.
-//   - delete: the lookup, the PATCH that archives and closes.
+// Per-object costs of writes (DESIGN.md §6) after the reads that find the object (its lookup
+// or the scan, counted by the access): requests, of which content-creating.
+//   - insert: create the issue with its labels, one list to catch a racing duplicate, the
+//     initial-state comment, close it (no read before).
+//   - update, inline: the comment, the list of the log, the PATCH of body and state, the +1:
+//     with its lookup (answered 304 after a read) the 5 requests of DESIGN.md's table. A lost
+//     race costs a comment, a list and a PATCH more; about one update in 50 of an object also
+//     writes a checkpoint (2 more content-creating). Neither is counted here.
+//   - update, async: the comment and the reopen.
+//   - delete: the PATCH that archives and closes.
 const (
 	insertRequests, insertCreating           = 4, 3
-	updateRequests, updateCreating           = 5, 3
-	asyncUpdateRequests, asyncUpdateCreating = 3, 2
-	deleteRequests, deleteCreating           = 2, 1
+	updateRequests, updateCreating           = 4, 3
+	asyncUpdateRequests, asyncUpdateCreating = 2, 2
+	deleteRequests, deleteCreating           = 1, 1
 )
 
 // Cost is the plan's cost under e (see Cost's fields).
@@ -53,7 +55,7 @@ func (p *plan) cost(e Estimate) Cost {
 	var c Cost
 	switch st.kind {
 	case Select:
-		c.Requests = a.Requests(e.Objects, e.Open)
+		c.Requests = readRequests(a, e, true)
 		if st.table == History {
 			c.Requests = historyRequests(a, e)
 		}
@@ -64,7 +66,7 @@ func (p *plan) cost(e Estimate) Cost {
 		if st.ins.upsert {
 			// The offered ids are read in one batch; each row is then an insert or an update,
 			// and the update costs more.
-			c.Requests = len(a.IDs)
+			c.Requests = readRequests(a, e, false) // looked up, never scanned
 			perReq, perCreating = max(insertRequests, updateRequests), max(insertCreating, updateCreating)
 		}
 		c.Requests += c.Objects * perReq
@@ -81,11 +83,22 @@ func (p *plan) cost(e Estimate) Cost {
 		case e.Async:
 			perReq, perCreating = asyncUpdateRequests, asyncUpdateCreating
 		}
-		c.Requests = a.Requests(e.Objects, e.Open) + c.Objects*perReq
+		c.Requests = readRequests(a, e, true) + c.Objects*perReq
 		c.ContentCreating = c.Objects * perCreating
 	}
 	c.LeastTime = e.Pacing.LeastTime(c.ContentCreating)
 	return c
+}
+
+// readRequests is what fetching the objects an access names costs at most: the scan (its pages
+// and the comments of each open object), or a lookup per id and the comments of as many of
+// them as may be open. mayScan: the driver scans instead of looking up more ids than a scan
+// costs requests.
+func readRequests(a Access, e Estimate, mayScan bool) int {
+	if a.Scan || mayScan && a.ScanCheaper(e.Objects, e.Open) {
+		return scanRequests(e.Objects, e.Open)
+	}
+	return len(a.IDs) + min(len(a.IDs), e.Open)
 }
 
 // historyRequests is what reading the logs the access names costs: each object's lookup and its

@@ -42,6 +42,9 @@ func (p *plan) explainRows(e Estimate) ([]string, [][]any) {
 			req, cre = asyncUpdateRequests, asyncUpdateCreating
 		}
 		detail = append(detail, fmt.Sprintf("up to %s %s, %d requests (%d creating) each", objectsText(cost.Objects), verb, req, cre))
+		if st.kind == Update && !e.Async {
+			detail = append(detail, "a lost race costs 3 (2) more, a checkpoint every ~50 updates of an object 2 (2)")
+		}
 	}
 	if st.kind == Select && st.table == History {
 		detail = append(detail, "each object's log: its lookup and 1 request per 100 comments")
