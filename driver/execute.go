@@ -3,10 +3,11 @@ package driver
 import (
 	"context"
 	"database/sql/driver"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/ghstore/ghstore/internal/idkey"
 	"iter"
-	"strings"
 
 	"github.com/ghstore/ghstore/query"
 	"github.com/ghstore/ghstore/store"
@@ -252,12 +253,12 @@ func (c *connector) upsert(ctx context.Context, plan *query.Plan) (driver.Result
 			return nil, err
 		}
 		for _, o := range objs {
-			existing[strings.ToLower(o.ID)] = o
+			existing[idkey.Of(o.ID)] = o
 		}
 	}
 	var res result
 	for i, row := range rows {
-		key := strings.ToLower(row.ID)
+		key := idkey.Of(row.ID)
 		obj := existing[key]
 		var n int64
 		if obj == nil {
@@ -275,11 +276,9 @@ func (c *connector) upsert(ctx context.Context, plan *query.Plan) (driver.Result
 			}
 		}
 		if n == 0 {
-			data, err := plan.AssignDuplicate(objectRecord(obj), row)
-			if err != nil {
-				return nil, writeErr("upserted", i, len(rows), err)
-			}
-			updated, changed, err := c.store.Put(ctx, obj, data)
+			updated, changed, err := c.store.UpdateObjectFunc(ctx, obj, func(cur *store.Object) (json.RawMessage, error) {
+				return plan.AssignDuplicate(objectRecord(cur), row)
+			})
 			if err != nil {
 				return nil, writeErr("upserted", i, len(rows), err)
 			}
@@ -316,8 +315,11 @@ func (c *connector) matching(ctx context.Context, plan *query.Plan) ([]*store.Ob
 }
 
 // update computes every matched object's new data before it sends anything (a bad assignment
-// writes nothing), then writes each change with Put: one comment per changed object, none for
-// an object left equal, which is not counted.
+// writes nothing), then writes each change serializably (DESIGN.md §3a): one comment per changed
+// object, none for an object left equal, which is not counted. When another writer's update of
+// an object lands first, the store hands back the object as that update left it, and WHERE and
+// SET are evaluated again on it (PostgreSQL's READ COMMITTED): the object is written if WHERE
+// still holds, and not counted if it no longer does.
 func (c *connector) update(ctx context.Context, plan *query.Plan) (driver.Result, error) {
 	objs, err := c.matching(ctx, plan)
 	if err != nil {
@@ -331,7 +333,7 @@ func (c *connector) update(ctx context.Context, plan *query.Plan) (driver.Result
 	}
 	var res result
 	for i, o := range objs {
-		_, changed, err := c.store.Put(ctx, o, datas[i])
+		_, changed, err := c.store.UpdateObjectFunc(ctx, o, reevaluate(plan, o, datas[i]))
 		if err != nil {
 			return nil, writeErr("updated", i, len(objs), err)
 		}
@@ -340,6 +342,27 @@ func (c *connector) update(ctx context.Context, plan *query.Plan) (driver.Result
 		}
 	}
 	return res, nil
+}
+
+// reevaluate is the function an UPDATE hands the store for one object: on the object as matched
+// it gives the data already computed; on any later state (a lost race) it evaluates WHERE and
+// SET again, and leaves the object alone when WHERE no longer holds.
+func reevaluate(plan *query.Plan, matched *store.Object, data []byte) func(*store.Object) (json.RawMessage, error) {
+	return func(cur *store.Object) (json.RawMessage, error) {
+		if cur == matched {
+			return data, nil
+		}
+		rec := objectRecord(cur)
+		ok, err := plan.Match(rec)
+		if err != nil || !ok {
+			return nil, err
+		}
+		d, err := plan.Assign(rec)
+		if err != nil {
+			return nil, fmt.Errorf("ghstore: update %q: %w", cur.ID, err)
+		}
+		return d, nil
+	}
 }
 
 // delete archives every matched object. One deleted by someone else meanwhile is not counted.

@@ -73,6 +73,7 @@ func (s *storeImpl) create(ctx context.Context, id string, data []byte) (*Object
 		Version:   1,
 		CreatedAt: iss.GetCreatedAt().Time,
 		UpdatedAt: done.GetUpdatedAt().Time,
+		seen:      seenOf(done),
 	}
 	s.mirror.observe(done, obj, true)
 	return obj, nil

@@ -27,6 +27,10 @@ var (
 	// (ghsql process, or any Update) folds the log and applies it, once. The error also wraps
 	// the cause.
 	ErrUnsettled = errors.New("ghstore: the update is in the object's log but its issue could not be settled; the next write or processing of the object applies it")
+	// ErrConflict: a conditional write found the object changed since its base was read (its
+	// comment was superseded, DESIGN.md §3a), or an update kept losing races past its bound of
+	// rounds. Nothing of the write was applied; the error names the object.
+	ErrConflict = errors.New("ghstore: conflict: the object changed since it was read")
 	// ErrBadCredentials: GitHub answered 401: the token is wrong, expired or revoked.
 	ErrBadCredentials = errors.New("ghstore: bad credentials (GitHub answered 401)")
 )

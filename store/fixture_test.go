@@ -78,7 +78,7 @@ func TestFixtureStep1Created(t *testing.T) {
 	}
 	// The log says the same.
 	fo, f := readStep(t, s, ws)
-	if string(fo.Data) != step1Data || !f.hasInitial || f.version != 1 || f.pending != 0 {
+	if string(fo.Data) != step1Data || !f.hasBase() || f.version != 1 || f.pending != 0 {
 		t.Fatalf("fold: %s %+v", fo.Data, f)
 	}
 }
@@ -156,7 +156,7 @@ func TestFixtureLegacyAndNonJSONComments(t *testing.T) {
 	if want := `{"a":1,"n":{"x":1,"y":2}}`; string(obj.Data) != want {
 		t.Fatalf("legacy fold %s, want %s", obj.Data, want)
 	}
-	if f.hasInitial || obj.Pending != 1 || obj.Version != 3 {
+	if f.hasBase() || obj.Pending != 1 || obj.Version != 3 {
 		t.Fatalf("legacy: %+v pending %d version %d", f, obj.Pending, obj.Version)
 	}
 }

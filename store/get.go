@@ -3,7 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
+	"github.com/ghstore/ghstore/internal/idkey"
 
 	"github.com/google/go-github/v66/github"
 )
@@ -29,7 +29,7 @@ func (s *storeImpl) findIssues(ctx context.Context, id string) ([]*github.Issue,
 			if err != nil {
 				return false, err
 			}
-			if got, _ := objectID(labelNames(iss)); ok && strings.EqualFold(got, id) {
+			if got, _ := objectID(labelNames(iss)); ok && idkey.Equal(got, id) {
 				found = append(found, iss)
 			}
 		}
@@ -53,14 +53,15 @@ func notFound(id string) error {
 
 // readState is an object as read, with what a write needs to go on from it.
 type readState struct {
-	issue    *github.Issue
-	comments []*github.IssueComment // nil unless the comments were listed
-	fold     *folded                // nil unless the comments were listed
-	obj      *Object
+	issue *github.Issue
+	tail  *logTail // nil unless the log was read
+	fold  *folded  // nil unless the log was read
+	obj   *Object
 }
 
-// get reads object id: one request for a closed issue (its body is the state), plus the comment
-// list (1 request per 100) for an open one, whose state is the fold of its trusted log.
+// get reads object id: one request for a closed issue (its body is the state), plus the tail of
+// the log (logTail: one request while the newest checkpoint is on the last page) for an open one,
+// whose state is the fold of its trusted log.
 func (s *storeImpl) get(ctx context.Context, id string, exact bool) (*readState, error) {
 	if err := ValidateID(id); err != nil {
 		return nil, err
@@ -93,19 +94,15 @@ func (s *storeImpl) readIssue(ctx context.Context, iss *github.Issue, exact bool
 		rs.obj = obj
 		return rs, nil
 	}
-	cs, err := s.listComments(ctx, iss.GetNumber())
+	t, err := s.readLog(ctx, iss.GetNumber(), iss.GetComments())
 	if err != nil {
 		return nil, err
 	}
-	es, err := s.entries(ctx, cs)
+	f, err := fold(iss.GetNumber(), iss.GetBody(), open, t.entries)
 	if err != nil {
 		return nil, err
 	}
-	f, err := fold(iss.GetNumber(), iss.GetBody(), open, es)
-	if err != nil {
-		return nil, err
-	}
-	rs.comments, rs.fold = cs, f
+	rs.tail, rs.fold = t, f
 	rs.obj = objectFromFold(iss, f)
 	return rs, nil
 }
@@ -126,6 +123,7 @@ func objectFromBody(iss *github.Issue) (*Object, error) {
 		Version:   max(1, iss.GetComments()),
 		CreatedAt: iss.GetCreatedAt().Time,
 		UpdatedAt: iss.GetUpdatedAt().Time,
+		seen:      seenOf(iss),
 	}, nil
 }
 
@@ -139,5 +137,18 @@ func objectFromFold(iss *github.Issue, f *folded) *Object {
 		Pending:   f.pending,
 		CreatedAt: iss.GetCreatedAt().Time,
 		UpdatedAt: iss.GetUpdatedAt().Time,
+		seen:      seenOf(iss),
 	}
+}
+
+// issueSeen is what a write based on an object needs to know of its issue as read, so that it
+// need not read it again: the body (what was processed) and the comment count (where the log ends).
+type issueSeen struct {
+	known    bool
+	body     string
+	comments int
+}
+
+func seenOf(iss *github.Issue) issueSeen {
+	return issueSeen{known: true, body: iss.GetBody(), comments: iss.GetComments()}
 }

@@ -6,30 +6,35 @@ import (
 )
 
 // history returns object id's log rows (DESIGN.md §4): every comment that is a JSON object, in
-// (created_at, comment id) order, seq from 1. The initial state is always processed; an untrusted
-// comment is a row with Trusted false and never processed; a trusted update is processed per fold's
-// rule (everything on a closed issue; the prefix the body witnesses on an open one; the +1 rollup on
-// a legacy one). Non-JSON comments are not rows.
+// (created_at, comment id) order, seq from 1, checkpoints included (kind "checkpoint"). The initial
+// state is always applied and processed; an untrusted comment is a row with Trusted and Applied
+// false and never processed; a trusted update is applied unless superseded (§3a), and processed
+// per fold's rule (everything on a closed issue; the prefix the body witnesses on an open one; the
+// +1 rollup on a legacy one). Non-JSON comments are not rows. It reads the whole log (that is
+// what it is for): 1 + ceil(C/100) requests.
 func (s *storeImpl) history(ctx context.Context, id string) ([]Entry, error) {
-	rs, err := s.get(ctx, id, true)
+	rs, err := s.get(ctx, id, false)
 	if err != nil {
 		return nil, err
 	}
-	es, err := s.entries(ctx, rs.comments)
+	cs, err := s.listComments(ctx, rs.obj.Issue)
 	if err != nil {
 		return nil, err
 	}
-	processed := map[int64]bool{}
-	for i, u := range rs.fold.updates {
-		processed[u.commentID] = rs.fold.processed[i]
+	es, err := s.entries(ctx, cs)
+	if err != nil {
+		return nil, err
 	}
-	sort.SliceStable(es, func(i, j int) bool {
-		a, b := es[i], es[j]
-		if !a.createdAt.Equal(b.createdAt) {
-			return a.createdAt.Before(b.createdAt)
-		}
-		return a.commentID < b.commentID
-	})
+	f, err := foldWhole(rs.obj.Issue, rs.issue.GetBody(), rs.issue.GetState() == "open", es)
+	if err != nil {
+		return nil, err
+	}
+	type state struct{ applied, processed bool }
+	updates := map[int64]state{}
+	for i, u := range f.updates {
+		updates[u.commentID] = state{f.applied[i], f.processed[i]}
+	}
+	sort.SliceStable(es, func(i, j int) bool { return logOrder(&es[i], &es[j]) })
 	var out []Entry
 	initialSeen := false
 	for _, e := range es {
@@ -49,10 +54,14 @@ func (s *storeImpl) history(ctx context.Context, id string) ([]Entry, error) {
 		switch {
 		case !e.trusted:
 		case e.parsed.kind == KindInitial:
-			row.Processed = !initialSeen
+			row.Applied, row.Processed = !initialSeen, !initialSeen
 			initialSeen = true
+		case e.parsed.kind == KindCheckpoint:
+			// The whole state through an earlier comment: what readers fold from, itself no change.
+			row.Applied, row.Processed = true, true
 		default:
-			row.Processed = processed[e.commentID]
+			st := updates[e.commentID]
+			row.Applied, row.Processed = st.applied, st.processed
 		}
 		out = append(out, row)
 	}

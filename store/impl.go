@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 
 	"github.com/google/go-github/v66/github"
@@ -22,6 +23,7 @@ type storeImpl struct {
 	trust       *trust
 	mirror      *mirror // nil unless Options.Mirror
 	stamps      *stamps // envelope timestamps, unique per Store
+	jitter      func() float64
 }
 
 func newImpl(opts Options) (*storeImpl, error) {
@@ -50,6 +52,10 @@ func newImpl(opts Options) (*storeImpl, error) {
 		clock:       opts.Clock,
 		concurrency: opts.Concurrency,
 		trust:       newTrust(opts.Trusted, opts.Login),
+		jitter:      opts.Jitter,
+	}
+	if s.jitter == nil {
+		s.jitter = rand.Float64
 	}
 	if s.clock == nil {
 		s.clock = clock.Real{}

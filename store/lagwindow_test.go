@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -12,18 +13,18 @@ import (
 	"github.com/ghstore/ghstore/internal/localgh"
 )
 
-// TestInlineUpdateInTheLagWindow pins down why an inline update lists the log (DESIGN.md §6
-// targets 4 requests; the store spends 5). Writer W (carol) has posted its update comment and
-// not yet PATCHed the body, so the closed issue's body lags its comment count. Writer A (acme)
-// reads the object in that window, and W then settles its update before A writes. A update that
-// folded the body it read plus its own patch would pass the PATCH answer's comment-count check
-// (nobody commented between A's comment and A's PATCH) and overwrite W's settled update in the
-// body. The store folds the log listed after its own comment instead, so both updates hold.
+// TestInlineUpdateInTheLagWindow: writer W (carol) has posted its update comment and not yet
+// PATCHed the body, so the closed issue's body lags its log. Writer A (acme) reads the object in
+// that window, and W then settles its update before A writes. A's comment names the digest of the
+// stale state it read as its base, so the fold supersedes it (DESIGN.md §3a): Update and
+// UpdateObjectFunc evaluate again on the exact state and both updates hold; a conditional Put is
+// refused with ErrConflict and nothing of it applies.
 //
 // The interleaving is forced with localgh's request hook, so it happens on every run.
 func TestInlineUpdateInTheLagWindow(t *testing.T) {
-	for _, via := range []string{"Update", "Get+Put"} {
+	for _, via := range []string{"Update", "Get+Put", "Get+UpdateObjectFunc"} {
 		t.Run(via, func(t *testing.T) {
+			want := `{"n":0,"w":1,"a":1}`
 			e := newEnv(t)
 			obj, err := e.store("acme").Create(e.ctx, "shared", json.RawMessage(`{"n":0}`))
 			check(t, err)
@@ -71,7 +72,23 @@ func TestInlineUpdateInTheLagWindow(t *testing.T) {
 				if strings.Contains(string(read.Data), `"w"`) {
 					t.Fatalf("A's read already has W's update (%s): the window was missed", read.Data)
 				}
+				// A conditional Put based on a state W's update has since changed is refused,
+				// and nothing of it is applied.
 				_, _, err = a.Put(ctx, read, json.RawMessage(`{"n":0,"a":1}`))
+				if !errors.Is(err, ErrConflict) {
+					t.Fatalf("Put on a stale base: err = %v, want ErrConflict", err)
+				}
+				err = nil
+				want = `{"n":0,"w":1}`
+			case "Get+UpdateObjectFunc":
+				var read *Object
+				read, err = a.Get(ctx, "shared")
+				check(t, err)
+				_, _, err = a.UpdateObjectFunc(ctx, read, func(cur *Object) (json.RawMessage, error) {
+					v, _ := parseObject(cur.Data)
+					v.set("a", &value{raw: []byte("1")})
+					return v.compact(), nil
+				})
 			}
 			check(t, err)
 			waitFor(t, aCommenting, "A to comment")
@@ -80,7 +97,7 @@ func TestInlineUpdateInTheLagWindow(t *testing.T) {
 
 			got, err := e.store("carol").Get(e.ctx, "shared")
 			check(t, err)
-			if !jsonEqual(got.Data, []byte(`{"n":0,"w":1,"a":1}`)) {
+			if !jsonEqual(got.Data, []byte(want)) {
 				t.Fatalf("after both updates the object is %s: an update was lost", got.Data)
 			}
 		})

@@ -3,8 +3,8 @@ package store
 import (
 	"context"
 	"errors"
+	"github.com/ghstore/ghstore/internal/idkey"
 	"iter"
-	"strings"
 	"weak"
 
 	"github.com/google/go-github/v66/github"
@@ -37,7 +37,7 @@ func (s *storeImpl) list(ctx context.Context, opts ListOptions) iter.Seq2[*Objec
 					continue
 				}
 				id, _ := objectID(labelNames(iss))
-				key := strings.ToLower(id)
+				key := idkey.Of(id)
 				if wp, ok := first[key]; ok {
 					if o := wp.Value(); o != nil {
 						o.duplicates = append(o.duplicates, iss.GetNumber())

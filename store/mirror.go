@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"github.com/ghstore/ghstore/internal/idkey"
 	"sort"
 	"strings"
 	"sync"
@@ -336,7 +337,7 @@ func (m *mirror) applyLocked(e *mirrored) {
 	}
 	m.issues[e.number] = e
 	if e.live {
-		key := strings.ToLower(e.id)
+		key := idkey.Of(e.id)
 		nums := m.byID[key]
 		i := sort.SearchInts(nums, e.number)
 		nums = append(nums, 0)
@@ -347,7 +348,7 @@ func (m *mirror) applyLocked(e *mirrored) {
 }
 
 func (m *mirror) unindexLocked(e *mirrored) {
-	key := strings.ToLower(e.id)
+	key := idkey.Of(e.id)
 	nums := m.byID[key]
 	for i, n := range nums {
 		if n == e.number {
@@ -407,7 +408,7 @@ func (m *mirror) observe(iss *github.Issue, obj *Object, exact bool) {
 func (m *mirror) lookup(id string) (*Object, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	nums := m.byID[strings.ToLower(id)]
+	nums := m.byID[idkey.Of(id)]
 	if len(nums) == 0 {
 		return nil, notFound(id)
 	}
@@ -446,7 +447,7 @@ func cloneObject(o *Object) *Object {
 func (m *mirror) duplicatesOf(e *mirrored) []int {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	nums := m.byID[strings.ToLower(e.obj.ID)]
+	nums := m.byID[idkey.Of(e.obj.ID)]
 	if len(nums) < 2 {
 		return nil
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 )
@@ -28,7 +29,7 @@ func (s *storeImpl) update(ctx context.Context, id string, patch []byte) (*Objec
 	if err != nil {
 		return nil, false, err
 	}
-	return s.modify(ctx, id, func(old *value) *value { return deepMerge(old, p) })
+	return s.modify(ctx, id, func(_ *Object, old *value) (*value, error) { return deepMerge(old, p), nil })
 }
 
 // replace makes data object id's whole state. data is checked before any request.
@@ -37,7 +38,7 @@ func (s *storeImpl) replace(ctx context.Context, id string, data []byte) (*Objec
 	if err != nil {
 		return nil, false, err
 	}
-	return s.modify(ctx, id, func(*value) *value { return v })
+	return s.modify(ctx, id, func(*Object, *value) (*value, error) { return v, nil })
 }
 
 // upsert replaces object id's state, or creates it when there is none.
@@ -89,4 +90,40 @@ func (s *storeImpl) getMany(ctx context.Context, ids []string) ([]*Object, error
 		}
 	}
 	return found, nil
+}
+
+// put writes the change from base to data without reading the object first, conditionally: when
+// another update landed since base was read, nothing is applied and the error wraps ErrConflict.
+func (s *storeImpl) put(ctx context.Context, base *Object, data []byte) (*Object, bool, error) {
+	if base == nil {
+		return nil, false, fmt.Errorf("%w: Put needs the object as read", ErrInvalidData)
+	}
+	nv, err := validateData(base.ID, data)
+	if err != nil {
+		return nil, false, err
+	}
+	return s.updateFrom(ctx, base, func(*Object, *value) (*value, error) { return nv, nil }, true)
+}
+
+// updateWith applies fn, a function of the current object, serializably: fn is called again on the
+// exact current state whenever another update landed first (DESIGN.md §3a). base is the object as
+// read, or nil to read object id first.
+func (s *storeImpl) updateWith(ctx context.Context, id string, base *Object, fn func(cur *Object) (json.RawMessage, error)) (*Object, bool, error) {
+	m := func(cur *Object, _ *value) (*value, error) {
+		data, err := fn(cur)
+		if err != nil || data == nil {
+			return nil, err
+		}
+		return validateData(cur.ID, data)
+	}
+	if base != nil {
+		if err := ValidateID(base.ID); err != nil {
+			return nil, false, err
+		}
+		return s.updateFrom(ctx, base, m, false)
+	}
+	if err := ValidateID(id); err != nil {
+		return nil, false, err
+	}
+	return s.modify(ctx, id, m)
 }

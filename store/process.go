@@ -9,8 +9,9 @@ import (
 )
 
 // process materialises issue's pending updates: GET the issue, list its comments, fold, PATCH body +
-// close (checked by the answer's comment count), +1 each newly applied update:
-// 2 + ceil(C/100) + N requests. A closed issue whose body already is the fold is left alone.
+// close (checked by the answer's comment count), +1 each newly applied or superseded update:
+// 3 + N requests while the newest checkpoint is on the log's last page (DESIGN.md §3b), at any
+// history length. A closed issue whose body already is the fold is left alone.
 func (s *storeImpl) process(ctx context.Context, issue int) (*Object, error) {
 	iss, _, err := s.gh.Issues.Get(ctx, s.owner, s.repo, issue)
 	if err != nil {
@@ -32,24 +33,22 @@ func (s *storeImpl) process(ctx context.Context, issue int) (*Object, error) {
 func (s *storeImpl) processIssue(ctx context.Context, iss *github.Issue) (*Object, error) {
 	n := iss.GetNumber()
 	id, _ := objectID(labelNames(iss))
-	cs, err := s.listComments(ctx, n)
+	t, err := s.readLog(ctx, n, iss.GetComments())
+	if err != nil {
+		return nil, err
+	}
+	f, err := fold(n, iss.GetBody(), true, t.entries)
 	if err != nil {
 		return nil, err
 	}
 	if iss.GetState() != "open" {
-		es, err := s.entries(ctx, cs)
-		if err != nil {
-			return nil, err
-		}
-		f, err := fold(n, iss.GetBody(), true, es)
-		if bv, ok := parseObject([]byte(iss.GetBody())); err == nil && ok && f.pending == 0 && valueEqual(bv, f.data) {
+		if bv, ok := parseObject([]byte(iss.GetBody())); ok && f.pending == 0 && valueEqual(bv, f.data) {
 			obj := objectFromFold(iss, f)
 			s.mirror.observe(iss, obj, true)
 			return obj, nil
 		}
 	}
-	body := iss.GetBody()
-	return s.settle(ctx, id, n, &body, cs)
+	return s.settle(ctx, id, n, iss.GetBody(), t, f)
 }
 
 // processAll processes every open object; it returns how many it processed.

@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/ghstore/ghstore/internal/idkey"
 	"io"
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -102,7 +102,7 @@ func (s *storeImpl) updateSnapshot(ctx context.Context, path string) error {
 	index := map[string]int{}
 	var bad error
 	gjson.GetBytes(old, "objects").ForEach(func(k, v gjson.Result) bool {
-		key := strings.ToLower(k.String())
+		key := idkey.Of(k.String())
 		switch _, dup := index[key]; {
 		case dup: // ids compare case-insensitively: which entry is the object's is unknowable
 			bad = fmt.Errorf("%w: %s is not a valid gh-store snapshot: object %s appears twice", ErrInvalidData, path, k.Raw)
@@ -123,7 +123,7 @@ func (s *storeImpl) updateSnapshot(ctx context.Context, path string) error {
 		if err != nil {
 			return fmt.Errorf("ghstore: updating snapshot %s: %w", path, err)
 		}
-		key := strings.ToLower(obj.ID)
+		key := idkey.Of(obj.ID)
 		refreshed[key] = true
 		e := snapshotEntry{id: obj.ID, raw: snapshotEntryJSON(obj)}
 		if i, ok := index[key]; ok {
@@ -137,12 +137,12 @@ func (s *storeImpl) updateSnapshot(ctx context.Context, path string) error {
 	err = s.listIssues(ctx, []string{labelArchived, labelStore}, "all", since, func(page []*github.Issue) (bool, error) {
 		for _, iss := range page {
 			id, _ := objectID(labelNames(iss))
-			i, ok := index[strings.ToLower(id)]
+			i, ok := index[idkey.Of(id)]
 			if id == "" || !ok {
 				continue
 			}
 			num := gjson.GetBytes(entries[i].raw, "meta.issue_number")
-			if (num.Exists() && int(num.Int()) == iss.GetNumber()) || (!num.Exists() && !refreshed[strings.ToLower(id)]) {
+			if (num.Exists() && int(num.Int()) == iss.GetNumber()) || (!num.Exists() && !refreshed[idkey.Of(id)]) {
 				drop[i] = true
 			}
 		}

@@ -44,16 +44,19 @@ type Object struct {
 	// half-failed Create can leave one): readers use the oldest, and DeleteObject archives them
 	// all, so a deleted object's duplicate never surfaces as the object.
 	duplicates []int
+	// seen is the issue as this object was read from it (a conditional Put starts from it).
+	seen issueSeen
 }
 
 // Entry is one row of an object's log (History).
 type Entry struct {
 	ID        string // the object id
 	Seq       int    // from 1; the initial state is 1
-	Kind      string // "initial_state", "update" or "replace"
+	Kind      string // "initial_state", "update", "replace" or "checkpoint"
 	Data      json.RawMessage
 	Author    string
 	Trusted   bool
+	Applied   bool // folded into the object's data: false for untrusted and superseded comments
 	Processed bool
 	CreatedAt time.Time
 	CommentID int64
@@ -79,6 +82,9 @@ type Options struct {
 	Clock clock.Clock
 	// Concurrency bounds requests in flight for multi-object work. 0 means 8.
 	Concurrency int
+	// Jitter returns a number in [0, 1) for the randomised backoff after a lost race. Default
+	// math/rand/v2's Float64.
+	Jitter func() float64
 	// Login, when set, is the token's login and GET /user is not sent.
 	Login string
 	// Mirror keeps every object of the repository in memory (the driver's cache=mirror). Each read
@@ -155,10 +161,30 @@ func (s *Store) Replace(ctx context.Context, id string, data json.RawMessage) (*
 }
 
 // Put writes the change from base (an object just read) to data without reading it again: the
-// smallest deep-merge patch, or a replace when a key is removed. changed is false (and nothing is
-// sent) when data equals base.Data.
+// smallest deep-merge patch, or a replace when a key is removed. It is conditional: when another
+// update of the object landed since base was read, nothing is applied and the error wraps
+// ErrConflict (with Options.Async, gh-store's last-writer-wins model, it is not). changed is false
+// (and nothing is sent) when data equals base.Data.
 func (s *Store) Put(ctx context.Context, base *Object, data json.RawMessage) (obj *Object, changed bool, err error) {
 	return s.impl.put(ctx, base, data)
+}
+
+// UpdateFunc changes object id to what fn makes of it, serializably (DESIGN.md §3a): fn gets the
+// object's current state and returns the new data, or nil to leave it as it is (changed is then
+// false). When another writer's update lands first, fn is called again on the state that update
+// left, so no update is lost; after many lost races in a row the error wraps ErrConflict. fn may be
+// called several times and must not have other effects.
+func (s *Store) UpdateFunc(ctx context.Context, id string, fn func(cur *Object) (json.RawMessage, error)) (obj *Object, changed bool, err error) {
+	return s.impl.updateWith(ctx, id, nil, fn)
+}
+
+// UpdateObjectFunc is UpdateFunc starting from base, an object just read (one request fewer): fn is
+// first called on base.
+func (s *Store) UpdateObjectFunc(ctx context.Context, base *Object, fn func(cur *Object) (json.RawMessage, error)) (obj *Object, changed bool, err error) {
+	if base == nil {
+		return nil, false, fmt.Errorf("%w: UpdateObjectFunc needs the object as read", ErrInvalidData)
+	}
+	return s.impl.updateWith(ctx, base.ID, base, fn)
 }
 
 // Upsert creates the object or replaces its state.

@@ -65,7 +65,11 @@ func assertEnvelopeLike(t *testing.T, got, want string, issue int) {
 			t.Fatalf("not a JSON object: %s", s)
 		}
 		out := append([]string{}, v.keys...)
-		out = append(out, v.get("_meta").keys...)
+		for _, k := range v.get("_meta").keys {
+			if k != "base" { // ghstore's inline updates name their base (§3a); gh-store ignores it
+				out = append(out, k)
+			}
+		}
 		return out
 	}
 	if g, w := strings.Join(keys(got), ","), strings.Join(keys(want), ","); g != w {

@@ -1,0 +1,125 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/go-github/v66/github"
+)
+
+// logTail is the end of an issue's log, from the page that holds the fold's base (DESIGN.md §3b):
+// the newest trusted checkpoint, else the initial state. An object updated 10,000 times is read
+// from its last page or two, as cheaply as a new one.
+//
+// GitHub lists an issue's comments oldest first, in pages of 100 that are full except the last, so
+// the issue's `comments` count names the last page, ceil(count/100), and a tail that starts on page
+// p holds comments (p-1)·100+1 onwards.
+type logTail struct {
+	comments  []*github.IssueComment
+	entries   []logEntry // comments read as log entries, trust decided
+	firstPage int        // the page the tail starts on (1: the whole log)
+}
+
+// total is the issue's comment count the tail shows (what a PATCH answer's `comments` is checked
+// against).
+func (t *logTail) total() int { return (t.firstPage-1)*perPage + len(t.comments) }
+
+// holds reports whether the tail holds comment id.
+func (t *logTail) holds(id int64) bool {
+	for _, c := range t.comments {
+		if c.GetID() == id {
+			return true
+		}
+	}
+	return false
+}
+
+// maxCommentPages bounds the pages one read of a log may list: 10,000 pages is a million comments,
+// past anything GitHub keeps on an issue; a server whose Link headers loop stops here with an error.
+const maxCommentPages = 10000
+
+// readLog lists the tail of issue n's log that holds the fold's base, knowing (from the issue as
+// read) that it has about count comments: the last page, the pages after it if comments arrived
+// meanwhile, and the pages before it until the base is in the tail. One request while the
+// newest checkpoint is on the last page.
+func (s *storeImpl) readLog(ctx context.Context, n, count int) (*logTail, error) {
+	last := max(1, (count+perPage-1)/perPage)
+	t := &logTail{firstPage: last}
+	for page, fetched := last, 0; page != 0; fetched++ {
+		if fetched >= maxCommentPages {
+			return nil, fmt.Errorf("ghstore: listing the comments of issue #%d: more than %d pages (a server whose pages never end?)", n, maxCommentPages)
+		}
+		cs, next, err := s.commentPage(ctx, n, page)
+		if err != nil {
+			return nil, err
+		}
+		if err := t.appendPage(ctx, s, cs); err != nil {
+			return nil, err
+		}
+		if next != 0 && next <= page {
+			return nil, fmt.Errorf("ghstore: listing the comments of issue #%d: page %d names page %d as the next (a Link that loops)", n, page, next)
+		}
+		page = next
+	}
+	for t.firstPage > 1 && !t.holdsBase() {
+		cs, _, err := s.commentPage(ctx, n, t.firstPage-1)
+		if err != nil {
+			return nil, err
+		}
+		head := &logTail{}
+		if err := head.appendPage(ctx, s, cs); err != nil {
+			return nil, err
+		}
+		t.comments = append(head.comments, t.comments...)
+		t.entries = append(head.entries, t.entries...)
+		t.firstPage--
+	}
+	return t, nil
+}
+
+func (t *logTail) appendPage(ctx context.Context, s *storeImpl, cs []*github.IssueComment) error {
+	es, err := s.entries(ctx, cs)
+	if err != nil {
+		return err
+	}
+	t.comments = append(t.comments, cs...)
+	t.entries = append(t.entries, es...)
+	return nil
+}
+
+// holdsBase reports whether the tail holds the fold's base: a trusted initial state, or a trusted
+// checkpoint with every comment after its `through`.
+func (t *logTail) holdsBase() bool {
+	if len(t.comments) == 0 {
+		return false
+	}
+	var sorted []*logEntry
+	for i := range t.entries {
+		if e := &t.entries[i]; e.isEntry && e.trusted {
+			sorted = append(sorted, e)
+		}
+	}
+	base := foldBase(sorted, true)
+	switch {
+	case base == nil:
+		return false
+	case base.parsed.kind == KindCheckpoint:
+		return t.comments[0].GetID() <= base.parsed.through
+	default:
+		return true
+	}
+}
+
+// commentPage lists one page of issue n's comments; next is the page the answer's Link names next
+// (0: none).
+func (s *storeImpl) commentPage(ctx context.Context, n, page int) ([]*github.IssueComment, int, error) {
+	opts := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: perPage, Page: page}}
+	if page == 1 {
+		opts.Page = 0 // the request the rest of the store sends for page 1, so ETags match
+	}
+	cs, resp, err := s.gh.Issues.ListComments(ctx, s.owner, s.repo, n, opts)
+	if err != nil {
+		return nil, 0, s.apiErr(err, fmt.Sprintf("ghstore: listing the comments of issue #%d", n))
+	}
+	return cs, resp.NextPage, nil
+}
