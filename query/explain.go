@@ -70,10 +70,13 @@ func (p *plan) explainRows(e Estimate) ([]string, [][]any) {
 		}
 	}
 	if a.Scan || st.kind == Update || st.kind == Delete {
-		if e.Scanned {
-			detail = append(detail, fmt.Sprintf("store as last scanned: %s, %d open", objectsText(e.Objects), e.Open))
-		} else {
+		switch {
+		case !e.Scanned:
 			detail = append(detail, "store size unknown until a scan (counted as empty)")
+		case e.Open > 0:
+			detail = append(detail, fmt.Sprintf("%s (%d open) at the last scan", objectsText(e.Objects), e.Open))
+		default:
+			detail = append(detail, objectsText(e.Objects)+" at the last scan")
 		}
 	}
 	row := []any{access, string(st.table), ids, int64(cost.Requests), int64(cost.ContentCreating),

@@ -43,7 +43,7 @@ func TestExplainCostsEveryStatementKind(t *testing.T) {
 		detail   []string
 	}{
 		{"SELECT id FROM objects WHERE id IN ('a', 'b') ORDER BY id", e, "point lookup of 2 ids", 2 + 2, 0, []string{"sort on 1 keys", "filter"}},
-		{"SELECT * FROM objects WHERE score > 1", e, "scan", 3 + 3, 0, []string{"store as last scanned: 250 objects, 3 open"}},
+		{"SELECT * FROM objects WHERE score > 1", e, "scan", 3 + 3, 0, []string{"250 objects (3 open) at the last scan"}},
 		// The history of every object: the scan, then each object's lookup and comment pages.
 		{"SELECT * FROM history", e, "scan", 6 + 250 + 260, 0, []string{"each object's log"}},
 		{"SELECT * FROM history WHERE id = 'a'", e, "point lookup of 1 id", 2, 0, nil},

@@ -90,9 +90,7 @@ func TestReadme(t *testing.T) {
 		if c.transcript() {
 			args = append(append([]string{}, args...), "-echo")
 			for _, l := range c.output {
-				if s, ok := strings.CutPrefix(l, prompt); ok {
-					stdin += s + "\n"
-				} else if s, ok := strings.CutPrefix(l, continuePrompt); ok {
+				if s, ok := cutPrompt(l); ok {
 					stdin += s + "\n"
 				}
 			}
@@ -115,4 +113,17 @@ func TestReadme(t *testing.T) {
 			t.Errorf("README.md:%d: ghsql %q printed something else (-README +got):\n%s", c.line, c.args, diff)
 		}
 	}
+}
+
+// cutPrompt returns what was typed on a transcript line that starts with one of the prompts.
+func cutPrompt(line string) (string, bool) {
+	if s, ok := strings.CutPrefix(line, prompt); ok {
+		return s, true
+	}
+	for _, p := range continuePrompts {
+		if s, ok := strings.CutPrefix(line, p); ok {
+			return s, true
+		}
+	}
+	return "", false
 }

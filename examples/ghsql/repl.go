@@ -10,10 +10,30 @@ import (
 	"strings"
 )
 
+// The prompts: prompt for a new statement, a continuation one while a statement goes on, which
+// shows (as psql's does) what is still open: a quote (', ", `) or a /* comment.
 const (
 	prompt         = "ghsql> "
 	continuePrompt = "    -> "
 )
+
+// continuePrompts are the continuation prompts by what is open at the end of the statement so far.
+var continuePrompts = map[string]string{
+	"":   continuePrompt,
+	"'":  "    '> ",
+	`"`:  `    "> `,
+	"`":  "    `> ",
+	"/*": "    *> ",
+}
+
+// promptFor is the prompt to show after the statement typed so far, buf.
+func promptFor(buf string) string {
+	if isBlank(buf) {
+		return prompt
+	}
+	open, _ := scanText(buf, len(buf))
+	return continuePrompts[open]
+}
 
 // lineReader reads the input one line at a time: liner on a terminal, plain lines otherwise.
 type lineReader interface {
@@ -48,26 +68,25 @@ func (s *session) loop(ctx context.Context, lr lineReader, interactive bool) err
 	var buf strings.Builder
 	line, start := 0, 0 // the line read last, and the line the statement in buf starts on
 	for {
-		p := prompt
-		if !isBlank(buf.String()) {
-			p = continuePrompt
-		}
+		p := promptFor(buf.String())
 		text, err := lr.ReadLine(p)
 		switch {
 		case errors.Is(err, errAborted):
 			buf.Reset()
 			continue
 		case errors.Is(err, io.EOF):
-			if interactive {
-				fmt.Fprintln(s.sys.stdout)
-			}
-			if rest := buf.String(); !isBlank(rest) {
-				// The last statement of a script may go without its ';'.
-				if interactive {
-					lr.Remember(oneLine(rest))
+			rest := buf.String()
+			if !interactive {
+				if !isBlank(rest) {
+					// The last statement of a script may go without its ';'.
+					return s.runOne(ctx, strings.TrimSpace(rest), start, interrupts, interactive)
 				}
-				return s.runOne(ctx, strings.TrimSpace(rest), start, interrupts, interactive)
+				return nil
 			}
+			fmt.Fprintln(s.sys.stdout)
+			// At a terminal, Ctrl-D on an unfinished statement leaves without running it, as
+			// psql and mysql do: "DELETE FROM objects" typed on the way to a WHERE must not run.
+			s.discarded(rest)
 			return nil
 		case err != nil:
 			return err
@@ -79,28 +98,22 @@ func (s *session) loop(ctx context.Context, lr lineReader, interactive bool) err
 		if isBlank(buf.String()) {
 			start = line
 		}
-		if isBlank(buf.String()) && strings.HasPrefix(strings.TrimSpace(text), `\`) {
-			buf.Reset()
-			if interactive {
-				lr.Remember(strings.TrimSpace(text))
-			}
-			quit, err := s.meta(ctx, strings.TrimSpace(text), interrupts)
-			if err != nil && !interactive {
-				return s.atLine(start, err)
-			}
-			if err != nil {
-				fmt.Fprintf(s.sys.stderr, "ERROR: %s\n", explain(err, s.sys.clock.Now()))
-			}
-			if quit {
-				return nil
-			}
-			continue
+		// A meta command may start anywhere on a line, outside quotes and comments (psql): the
+		// text before it belongs to the statement, the rest of the line is the command.
+		sqlPart, metaPart := text, ""
+		if _, at := scanText(buf.String()+text, buf.Len()); at >= 0 {
+			at -= buf.Len()
+			sqlPart, metaPart = text[:at], strings.TrimSpace(text[at:])
 		}
-		buf.WriteString(text)
-		buf.WriteByte('\n')
+		if metaPart == "" || !isBlank(sqlPart) {
+			buf.WriteString(sqlPart)
+			buf.WriteByte('\n')
+		}
 		stmts, rest := splitStatements(buf.String())
 		buf.Reset()
-		buf.WriteString(rest)
+		if !isBlank(rest) || metaPart == "" {
+			buf.WriteString(rest)
+		}
 		if len(stmts) > 0 && isBlank(rest) {
 			buf.Reset()
 		}
@@ -113,7 +126,50 @@ func (s *session) loop(ctx context.Context, lr lineReader, interactive bool) err
 			}
 			start = line
 		}
+		if metaPart == "" {
+			continue
+		}
+		if interactive {
+			lr.Remember(metaPart)
+		}
+		if isReset(metaPart) {
+			// \r clears the statement being typed.
+			buf.Reset()
+			fmt.Fprintln(s.sys.stdout, "Statement buffer cleared.")
+			continue
+		}
+		quit, err := s.meta(ctx, metaPart, interrupts)
+		if err != nil && !interactive {
+			return s.atLine(line, err)
+		}
+		if err != nil {
+			fmt.Fprintf(s.sys.stderr, "ERROR: %s\n", explain(err, s.sys.clock.Now()))
+		}
+		if quit {
+			if interactive {
+				s.discarded(buf.String())
+			}
+			return nil
+		}
 	}
+}
+
+// isReset reports whether a meta command is \r (reset the statement being typed).
+func isReset(meta string) bool {
+	name, _, _ := strings.Cut(meta, " ")
+	return strings.EqualFold(name, `\r`) || strings.EqualFold(name, `\reset`)
+}
+
+// discarded says, when rest holds an unfinished statement, that it was dropped and not run.
+func (s *session) discarded(rest string) {
+	if isBlank(rest) {
+		return
+	}
+	stmt := oneLine(rest)
+	if len(stmt) > 60 {
+		stmt = stmt[:57] + "..."
+	}
+	fmt.Fprintf(s.sys.stderr, "ghsql: discarded the unfinished statement (no ';' ended it), which did not run: %s\n", stmt)
 }
 
 // lineError is an error of the statement that starts on a line of piped input.

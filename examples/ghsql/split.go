@@ -33,6 +33,12 @@ func splitStatements(text string) (stmts []string, rest string) {
 // skipQuoted returns the index of the quote that closes the one at text[i], or len(text)-1
 // when it is not closed yet (so the caller's loop ends).
 func skipQuoted(text string, i int) int {
+	j, _ := quoteEnd(text, i)
+	return j
+}
+
+// quoteEnd is skipQuoted that also says whether the quote is closed.
+func quoteEnd(text string, i int) (end int, closed bool) {
 	q := text[i]
 	for j := i + 1; j < len(text); j++ {
 		switch text[j] {
@@ -45,10 +51,38 @@ func skipQuoted(text string, i int) int {
 				j++
 				continue
 			}
-			return j
+			return j, true
 		}
 	}
-	return len(text) - 1
+	return len(text) - 1, false
+}
+
+// scanText walks text as splitStatements does and reports what is still open at its end (a
+// quote character, "/*" for a comment, or "") and the first backslash at or after from that is
+// outside quotes and comments (-1: none): where a meta command starts on the line being read.
+func scanText(text string, from int) (open string, meta int) {
+	meta = -1
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; {
+		case c == '\'' || c == '"' || c == '`':
+			j, closed := quoteEnd(text, i)
+			if !closed {
+				return string(c), meta
+			}
+			i = j
+		case c == '-' && strings.HasPrefix(text[i:], "-- "), c == '-' && strings.HasPrefix(text[i:], "--\n"), c == '#':
+			i = skipLine(text, i)
+		case c == '/' && strings.HasPrefix(text[i:], "/*"):
+			end := strings.Index(text[i+2:], "*/")
+			if end < 0 {
+				return "/*", meta
+			}
+			i += 2 + end + 1
+		case c == '\\' && i >= from && meta < 0:
+			meta = i
+		}
+	}
+	return "", meta
 }
 
 // skipLine returns the index of the newline that ends the line holding text[i] (or the last index).
