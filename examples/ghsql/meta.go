@@ -11,8 +11,8 @@ import (
 // metaHelp is \help's text.
 const metaHelp = `Statements end with ';' and may span lines. Tables: objects (id, data, issue, version,
 pending, created_at, updated_at) and history (id, seq, kind, data, author, trusted, processed,
-created_at, comment_id). A name that is no column is a path into data: score, ` + "`user.name`" + `;
-data->'$.a.b' is JSON, data->>'$.a.b' its unquoted value.
+created_at, comment_id); \d objects lists the paths in data. A name that is no column is a
+path into data: score, ` + "`user.name`" + `; data->'$.a.b' is JSON, data->>'$.a.b' its unquoted value.
 
   SELECT id, data->>'$.name' FROM objects WHERE score > 5 ORDER BY id LIMIT 10;
   INSERT INTO objects (id, name, score) VALUES ('alice', 'Alice', 10);
@@ -22,10 +22,16 @@ data->'$.a.b' is JSON, data->>'$.a.b' its unquoted value.
 
 Meta commands:
   \help          this text
-  \explain SQL   the access path of SQL and the requests it will cost
+  \explain SQL   the access path of SQL, the requests it will cost (content-creating among
+                 them) and the least time GitHub's write limits allow for them
+  \d [TABLE]     the tables; a table's columns; for objects also every JSON path in data,
+                 with its type and how many objects have it (one scan; so does DESCRIBE)
+  \r             clear the statement being typed
   \timing        toggle showing each statement's time and requests
   \limits        GitHub's rate-limit budget left, and when it resets
-  \q             quit (so does Ctrl-D); Ctrl-C cancels the running statement
+  \q             quit (so does Ctrl-D; an unfinished statement is dropped, not run);
+                 Ctrl-C cancels the running statement
+A meta command may follow SQL on a line: SELECT 1; \timing
 `
 
 // meta runs one meta command (a line starting with '\'). quit is true for \q.
@@ -62,6 +68,10 @@ func (s *session) meta(ctx context.Context, line string, interrupts <-chan os.Si
 		}
 		return false, s.cancellable(ctx, interrupts, func(ctx context.Context) error {
 			return s.execute(ctx, "EXPLAIN "+stmt)
+		})
+	case `\d`, `\describe`:
+		return false, s.cancellable(ctx, interrupts, func(ctx context.Context) error {
+			return s.execute(ctx, "DESCRIBE "+strings.TrimSuffix(arg, ";"))
 		})
 	case `\limits`:
 		return false, s.cancellable(ctx, interrupts, s.limits)

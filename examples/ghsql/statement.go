@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ghstore/ghstore/internal/transport"
@@ -51,9 +52,12 @@ func (s *session) exec(ctx context.Context, stmt string) error {
 		prog = startProgress(s.sys.stderr, s.sys.clock, s.sys.ticker, s.st.conn.Stats)
 		defer prog.stop()
 	}
-	if isQuery(stmt) {
+	switch kw := firstKeyword(stmt); {
+	case kw == "describe" || kw == "desc":
+		err = s.describe(ctx, describedTable(stmt))
+	case isQuery(stmt):
 		err = s.query(ctx, stmt, f, prog)
-	} else {
+	default:
 		var res sql.Result
 		res, err = s.st.db.ExecContext(ctx, stmt)
 		if err == nil {
@@ -73,6 +77,15 @@ func (s *session) exec(ctx context.Context, stmt string) error {
 		fmt.Fprintln(s.sys.stderr, costLine(before, s.st.conn.Stats(), s.sys.clock.Now().Sub(start)))
 	}
 	return err
+}
+
+// describedTable is the table DESCRIBE (or DESC) names: the word after the keyword.
+func describedTable(stmt string) string {
+	fields := strings.Fields(stripComments(stmt))
+	if len(fields) < 2 {
+		return ""
+	}
+	return fields[1]
 }
 
 // query runs a statement that returns rows and streams them to f.
