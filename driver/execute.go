@@ -38,6 +38,7 @@ func entryRecord(e *store.Entry) *query.Record {
 		Data:      e.Data,
 		Author:    e.Author,
 		Trusted:   e.Trusted,
+		Applied:   e.Applied,
 		Processed: e.Processed,
 		CreatedAt: e.CreatedAt,
 		CommentID: e.CommentID,

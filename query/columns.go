@@ -17,6 +17,7 @@ const (
 	colKind
 	colAuthor
 	colTrusted
+	colApplied
 	colProcessed
 	colCommentID
 )
@@ -24,19 +25,19 @@ const (
 var columnNames = map[column]string{
 	colID: "id", colData: "data", colIssue: "issue", colVersion: "version", colPending: "pending",
 	colCreatedAt: "created_at", colUpdatedAt: "updated_at", colSeq: "seq", colKind: "kind",
-	colAuthor: "author", colTrusted: "trusted", colProcessed: "processed", colCommentID: "comment_id",
+	colAuthor: "author", colTrusted: "trusted", colApplied: "applied", colProcessed: "processed", colCommentID: "comment_id",
 }
 
 var columnTypes = map[column]string{
 	colID: "TEXT", colData: "JSON", colIssue: "INTEGER", colVersion: "INTEGER", colPending: "INTEGER",
 	colCreatedAt: "TIMESTAMP", colUpdatedAt: "TIMESTAMP", colSeq: "INTEGER", colKind: "TEXT",
-	colAuthor: "TEXT", colTrusted: "BOOLEAN", colProcessed: "BOOLEAN", colCommentID: "INTEGER",
+	colAuthor: "TEXT", colTrusted: "BOOLEAN", colApplied: "BOOLEAN", colProcessed: "BOOLEAN", colCommentID: "INTEGER",
 }
 
 // tableColumns are each table's columns in SELECT * order (DESIGN.md §4).
 var tableColumns = map[Table][]column{
 	Objects: {colID, colData, colIssue, colVersion, colPending, colCreatedAt, colUpdatedAt},
-	History: {colID, colSeq, colKind, colData, colAuthor, colTrusted, colProcessed, colCreatedAt, colCommentID},
+	History: {colID, colSeq, colKind, colData, colAuthor, colTrusted, colApplied, colProcessed, colCreatedAt, colCommentID},
 }
 
 // lookupColumn finds a table's column by name (case-insensitively, as MySQL does).
@@ -83,6 +84,8 @@ func columnValue(e *env, c column) value {
 		return stringValue(r.Author)
 	case colTrusted:
 		return boolValue(r.Trusted)
+	case colApplied:
+		return boolValue(r.Applied)
 	case colProcessed:
 		return boolValue(r.Processed)
 	case colCommentID:

@@ -389,7 +389,7 @@ func TestColumns(t *testing.T) {
 		want string
 	}{
 		{`SELECT * FROM objects`, "id TEXT, data JSON, issue INTEGER, version INTEGER, pending INTEGER, created_at TIMESTAMP, updated_at TIMESTAMP"},
-		{`SELECT * FROM history`, "id TEXT, seq INTEGER, kind TEXT, data JSON, author TEXT, trusted BOOLEAN, processed BOOLEAN, created_at TIMESTAMP, comment_id INTEGER"},
+		{`SELECT * FROM history`, "id TEXT, seq INTEGER, kind TEXT, data JSON, author TEXT, trusted BOOLEAN, applied BOOLEAN, processed BOOLEAN, created_at TIMESTAMP, comment_id INTEGER"},
 		{`SELECT id, data->>'$.user.name', data -> '$.a', COUNT(*) FROM objects`, "id TEXT, data->>'$.user.name' , data -> '$.a' JSON, COUNT(*) INTEGER"},
 		{`select Score AS s, score+1, (1 + 2) / 3, UPPER(name) FROM objects`, "s , score+1 , (1 + 2) / 3 REAL, UPPER(name) TEXT"},
 		{`SELECT DISTINCT name, JSON_TYPE(data), JSON_LENGTH(data), JSON_CONTAINS(data, '1') FROM objects`, "name , JSON_TYPE(data) TEXT, JSON_LENGTH(data) INTEGER, JSON_CONTAINS(data, '1') BOOLEAN"},

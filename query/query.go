@@ -140,7 +140,7 @@ func (p *Plan) Columns() []Column {
 
 // Record is one row of a table before filtering and projection. Objects fill ID, Data, Issue,
 // Version, Pending, CreatedAt, UpdatedAt; history rows fill ID, Seq, Kind, Data (the patch),
-// Author, Trusted, Processed, CreatedAt, CommentID.
+// Author, Trusted, Applied, Processed, CreatedAt, CommentID.
 type Record struct {
 	ID        string
 	Data      []byte // JSON text
@@ -154,6 +154,7 @@ type Record struct {
 	Kind      string
 	Author    string
 	Trusted   bool
+	Applied   bool // folded into the object's data (false: untrusted or superseded)
 	Processed bool
 	CommentID int64
 }
