@@ -387,4 +387,3 @@ func TestClaimQueueGivesEachJobToOneWorker(t *testing.T) {
 		}
 	}
 }
-
