@@ -72,15 +72,17 @@ func (e *CommitError) Error() string {
 func (e *CommitError) Unwrap() error { return e.Err }
 
 // WriteError is a statement that wrote some objects and then failed: Done of Total objects were
-// written (and stay written) before Err.
+// written (and stay written) before Err, which came while object ID was being written (it may
+// or may not have been: Err says which when it can tell).
 type WriteError struct {
-	Verb        string // "inserted", "updated", "deleted"
+	Verb        string // "inserted", "updated", "upserted", "deleted"
 	Done, Total int
+	ID          string
 	Err         error
 }
 
 func (e *WriteError) Error() string {
-	return fmt.Sprintf("ghstore: %s %d of %d objects, then: %v", e.Verb, e.Done, e.Total, e.Err)
+	return fmt.Sprintf("ghstore: %s %d of %d objects, then %q: %v", e.Verb, e.Done, e.Total, e.ID, e.Err)
 }
 
 func (e *WriteError) Unwrap() error { return e.Err }

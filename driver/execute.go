@@ -210,13 +210,13 @@ func (c *connector) execPlan(ctx context.Context, plan *query.Plan) (driver.Resu
 	return nil, fmt.Errorf("ghstore: internal error: statement kind %d is not a write", plan.Kind())
 }
 
-// writeErr wraps the failure of write number done+1 of total: a *WriteError when the statement
-// wrote several objects, so the caller learns what stays written.
-func writeErr(verb string, done, total int, err error) error {
+// writeErr wraps the failure of write number done+1 of total, of object id: a *WriteError when
+// the statement wrote several objects, so the caller learns what stays written.
+func writeErr(verb string, done, total int, id string, err error) error {
 	if total <= 1 {
 		return err
 	}
-	return &WriteError{Verb: verb, Done: done, Total: total, Err: err}
+	return &WriteError{Verb: verb, Done: done, Total: total, ID: id, Err: err}
 }
 
 // insert creates each row's object, in order.
@@ -227,9 +227,10 @@ func (c *connector) insert(ctx context.Context, plan *query.Plan) (driver.Result
 	}
 	var res result
 	for i, row := range rows {
+		reportProgress(ctx, "inserting", i, len(rows), row.ID)
 		obj, err := c.store.Create(ctx, row.ID, row.Data)
 		if err != nil {
-			return nil, writeErr("inserted", i, len(rows), err)
+			return nil, writeErr("inserted", i, len(rows), row.ID, err)
 		}
 		res.affected++
 		if len(rows) == 1 {
@@ -259,6 +260,7 @@ func (c *connector) upsert(ctx context.Context, plan *query.Plan) (driver.Result
 	}
 	var res result
 	for i, row := range rows {
+		reportProgress(ctx, "upserting", i, len(rows), row.ID)
 		key := idkey.Of(row.ID)
 		obj := existing[key]
 		var n int64
@@ -270,10 +272,10 @@ func (c *connector) upsert(ctx context.Context, plan *query.Plan) (driver.Result
 				obj = created
 			case errors.Is(err, store.ErrDuplicateKey):
 				if obj, err = c.store.Get(ctx, row.ID); err != nil {
-					return nil, writeErr("upserted", i, len(rows), err)
+					return nil, writeErr("upserted", i, len(rows), row.ID, err)
 				}
 			default:
-				return nil, writeErr("upserted", i, len(rows), err)
+				return nil, writeErr("upserted", i, len(rows), row.ID, err)
 			}
 		}
 		if n == 0 {
@@ -281,7 +283,7 @@ func (c *connector) upsert(ctx context.Context, plan *query.Plan) (driver.Result
 				return plan.AssignDuplicate(objectRecord(cur), row)
 			})
 			if err != nil {
-				return nil, writeErr("upserted", i, len(rows), err)
+				return nil, writeErr("upserted", i, len(rows), row.ID, err)
 			}
 			if changed {
 				existing[key], n = updated, 2
@@ -334,9 +336,10 @@ func (c *connector) update(ctx context.Context, plan *query.Plan) (driver.Result
 	}
 	var res result
 	for i, o := range objs {
+		reportProgress(ctx, "updating", i, len(objs), o.ID)
 		_, changed, err := c.store.UpdateObjectFunc(ctx, o, reevaluate(plan, o, datas[i]))
 		if err != nil {
-			return nil, writeErr("updated", i, len(objs), err)
+			return nil, writeErr("updated", i, len(objs), o.ID, err)
 		}
 		if changed {
 			res.affected++
@@ -374,12 +377,13 @@ func (c *connector) delete(ctx context.Context, plan *query.Plan) (driver.Result
 	}
 	var res result
 	for i, o := range objs {
+		reportProgress(ctx, "deleting", i, len(objs), o.ID)
 		err := c.store.DeleteObject(ctx, o)
 		if errors.Is(err, store.ErrNotFound) {
 			continue
 		}
 		if err != nil {
-			return nil, writeErr("deleted", i, len(objs), err)
+			return nil, writeErr("deleted", i, len(objs), o.ID, err)
 		}
 		res.affected++
 	}
