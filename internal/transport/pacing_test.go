@@ -167,7 +167,7 @@ func TestSlidingWindowsUnderConcurrency(t *testing.T) {
 			for i := range 60 {
 				// Callers see different "nows"; some reservations are cancelled.
 				now := epoch.Add(time.Duration(g*i) * time.Second)
-				at, ok := w.reserve(now, func(time.Duration) bool { return true })
+				at, ok := w.reserve(now, now, func(time.Duration) bool { return true })
 				if !ok || at.Before(now) {
 					t.Errorf("reserve(%v) = %v, %v", now, at, ok)
 					return

@@ -56,15 +56,17 @@ func (w *slidingWindows) earliestLocked(now time.Time) time.Time {
 	return t
 }
 
-// reserve admits one event at the earliest time it fits, at or after now, and records it.
-// When fits refuses the wait until then, nothing is recorded and ok is false.
-func (w *slidingWindows) reserve(now time.Time, fits func(wait time.Duration) bool) (at time.Time, ok bool) {
+// reserve admits one event at the earliest time it fits, at or after now and notBefore (another
+// bound's earliest, e.g. writeSpacing's), and records it. When fits refuses the wait from now
+// until then, nothing is recorded and ok is false.
+func (w *slidingWindows) reserve(now, notBefore time.Time, fits func(wait time.Duration) bool) (at time.Time, ok bool) {
 	if len(w.bounds) == 0 {
-		return now, true
+		at = maxTime(now, notBefore)
+		return at, fits(at.Sub(now))
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	at = w.earliestLocked(now)
+	at = w.earliestLocked(maxTime(now, notBefore))
 	if !fits(at.Sub(now)) {
 		return at, false
 	}
@@ -100,4 +102,12 @@ func (w *slidingWindows) cancel(at time.Time) {
 			return
 		}
 	}
+}
+
+// maxTime is the later of a and b.
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
