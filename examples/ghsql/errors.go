@@ -25,6 +25,10 @@ func explain(err error, now time.Time) string {
 	if errors.As(err, &le) {
 		return fmt.Sprintf("line %d: %s", le.line, explain(le.err, now))
 	}
+	var we *driver.WriteError
+	if errors.As(err, &we) {
+		return writeErrorText(we, now)
+	}
 	var (
 		rl   *transport.RateLimitError
 		ghe  *github.ErrorResponse
@@ -108,4 +112,21 @@ func rateLimitText(secondary bool, reset, now time.Time) string {
 	}
 	return "GitHub's rate limit for this token is spent; " + when +
 		". Wait until then, or use another token; \\limits at the prompt shows the budget."
+}
+
+// writeErrorText says how far a multi-object write got before it failed or was cancelled: how
+// many of how many objects were written (they stay written), which one was under way, and what
+// became of it.
+func writeErrorText(we *driver.WriteError, now time.Time) string {
+	done := fmt.Sprintf("%d of %s were %s (they stay so)", we.Done, objectsNoun(we.Total), we.Verb)
+	switch {
+	case errors.Is(we.Err, context.Canceled), errors.Is(we.Err, context.DeadlineExceeded):
+		why := "canceled"
+		if errors.Is(we.Err, context.DeadlineExceeded) {
+			why = "timed out (the DSN's timeout=)"
+		}
+		return fmt.Sprintf("%s after %s; %q was under way and may or may not have been %s: look at it with SELECT "+
+			"before running the statement again.", why, done, we.ID, we.Verb)
+	}
+	return fmt.Sprintf("%s; then %q failed: %s", done, we.ID, explain(we.Err, now))
 }

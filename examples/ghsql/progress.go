@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ghstore/ghstore/driver"
 	"github.com/ghstore/ghstore/internal/clock"
 	"github.com/ghstore/ghstore/internal/transport"
 )
@@ -26,6 +27,8 @@ type progress struct {
 	ticker func(time.Duration) (<-chan time.Time, func())
 
 	rows atomic.Int64 // set by the statement as it reads
+	// write is how far a write has got (set through driver.WithProgress); nil for a read.
+	write atomic.Pointer[driver.WriteProgress]
 
 	stop func() // ends the drawing goroutine and erases the line
 }
@@ -66,16 +69,40 @@ func startProgress(w io.Writer, clk clock.Clock, ticker func(time.Duration) (<-c
 	return p
 }
 
-// line is the progress text for the requests between base and now, after elapsed.
+// line is the progress text for the requests between base and now, after elapsed: for a read,
+// the rows and pages read; for a write, the objects written of how many and the one under way;
+// while a request waits for write pacing or a rate limit, what for and how much longer.
 func (p *progress) line(base, now transport.Stats, elapsed time.Duration) string {
-	s := fmt.Sprintf("… %s · %s read · %d requests", rowsNoun(p.rows.Load()), pagesNoun(now.Pages-base.Pages), now.Requests-base.Requests)
+	var s string
+	if w := p.write.Load(); w != nil {
+		s = fmt.Sprintf("… %s: %d of %s written", w.Verb, w.Done, objectsNoun(w.Total))
+		if w.ID != "" {
+			s += fmt.Sprintf(" (%q under way)", abbreviate(w.ID, 24))
+		}
+		s += fmt.Sprintf(" · %d requests, %d content-creating", now.Requests-base.Requests, now.ContentCreating-base.ContentCreating)
+	} else {
+		s = fmt.Sprintf("… %s · %s read · %d requests", rowsNoun(p.rows.Load()), pagesNoun(now.Pages-base.Pages), now.Requests-base.Requests)
+	}
 	if nm := now.NotModified - base.NotModified; nm > 0 {
 		s += fmt.Sprintf(" (%d unchanged, not counted)", nm)
+	}
+	if now.WaitingFor != "" {
+		left := now.WaitingUntil.Sub(p.clock.Now())
+		s += fmt.Sprintf(" · waiting %s for %s", max(left, 0).Round(100*time.Millisecond), now.WaitingFor)
 	}
 	if now.Limit > 0 {
 		s += fmt.Sprintf(" · budget %d/%d", now.Remaining, now.Limit)
 	}
 	return s + fmt.Sprintf(" · %s", elapsed.Round(100*time.Millisecond))
+}
+
+// abbreviate cuts s to n runes, marking the cut with "…".
+func abbreviate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }
 
 // pagesNoun is "1 page" or "n pages": pages of issue and comment lists read.

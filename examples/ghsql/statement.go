@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ghstore/ghstore/driver"
 	"github.com/ghstore/ghstore/internal/transport"
 )
 
@@ -59,6 +60,9 @@ func (s *session) exec(ctx context.Context, stmt string) error {
 		err = s.query(ctx, stmt, f, prog)
 	default:
 		var res sql.Result
+		if prog != nil {
+			ctx = driver.WithProgress(ctx, func(w driver.WriteProgress) { prog.write.Store(&w) })
+		}
 		res, err = s.st.db.ExecContext(ctx, stmt)
 		if err == nil {
 			var n int64
