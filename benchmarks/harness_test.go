@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -59,13 +60,18 @@ func newEnv(tb testing.TB, opts localgh.Options, params ...string) *env {
 }
 
 // dsn is the DSN of acme/data on this server: no client-side pacing (the server has no secondary
-// limit either), plus params.
+// limit either) but writes one at a time, as every Connector sends them, plus params (which
+// replace these defaults).
 func (e *env) dsn(params ...string) string {
 	q := []string{
 		"base_url=" + url.QueryEscape(e.ts.URL),
 		"token=" + token,
-		"writes_per_minute=0",
-		"writes_per_hour=0",
+	}
+	for _, d := range []string{"writes_per_minute=0", "writes_per_hour=0", "write_interval=0"} {
+		key, _, _ := strings.Cut(d, "=")
+		if !slices.ContainsFunc(params, func(p string) bool { return strings.HasPrefix(p, key+"=") }) {
+			q = append(q, d)
+		}
 	}
 	return owner + "/" + repo + "?" + strings.Join(append(q, params...), "&")
 }

@@ -36,7 +36,11 @@ type Config struct {
 	MaxRetries      int
 	WritesPerMinute int // 0: off; default 80 (embedded: off)
 	WritesPerHour   int // 0: off; default 500 (embedded: off)
-	Concurrency     int // requests in flight for multi-object work; default 8
+	// WriteInterval spaces content-creating requests (send to send) after a burst of
+	// transport.DefaultWriteBurst; 0: off; default 1s (embedded: off). Content-creating requests
+	// always go one at a time.
+	WriteInterval time.Duration
+	Concurrency   int // requests in flight for multi-object work; default 8
 }
 
 // Defaults of the DSN keys (DESIGN.md §5 and §6).
@@ -46,6 +50,7 @@ const (
 	DefaultMaxRetries      = 4
 	DefaultWritesPerMinute = 80
 	DefaultWritesPerHour   = 500
+	DefaultWriteInterval   = time.Second
 	DefaultConcurrency     = 8
 	// DefaultBaseURL is GitHub's REST API, used when base_url is not given.
 	DefaultBaseURL = store.DefaultBaseURL
@@ -70,6 +75,7 @@ func NewConfig(owner, repo string, local bool) *Config {
 		// The embedded backend has no secondary rate limit to stay under, so it paces nothing.
 		cfg.WritesPerMinute = DefaultWritesPerMinute
 		cfg.WritesPerHour = DefaultWritesPerHour
+		cfg.WriteInterval = DefaultWriteInterval
 	}
 	return cfg
 }
@@ -77,7 +83,7 @@ func NewConfig(owner, repo string, local bool) *Config {
 // dsnKeys are the keys a DSN may carry, in the order FormatDSN writes them.
 var dsnKeys = []string{
 	"token", "base_url", "insecure", "dir", "apply", "cache", "trusted", "timeout",
-	"max_retries", "writes_per_minute", "writes_per_hour", "concurrency",
+	"max_retries", "writes_per_minute", "writes_per_hour", "write_interval", "concurrency",
 }
 
 // ParseDSN parses a DSN into a Config. Unknown keys, bad values and a repo that is not
@@ -100,6 +106,8 @@ var dsnKeys = []string{
 //	max_retries        retries of a safe request (default 4; 0: none)
 //	writes_per_minute  pacing of content-creating requests (default 80; local: 0 = off)
 //	writes_per_hour    (default 500; local: 0 = off)
+//	write_interval     least time between content-creating requests after a burst of 3, which
+//	                   always go one at a time (Go duration; default 1s; local: 0 = off)
 //	concurrency        requests in flight for multi-object work (default 8)
 //
 // The Config is a pure function of the DSN: a DSN without token= leaves Token empty, and
@@ -230,12 +238,20 @@ func (cfg *Config) set(key, value string, sec secrets) error {
 			}
 			cfg.Trusted = append(cfg.Trusted, login)
 		}
-	case "timeout":
+	case "timeout", "write_interval":
 		d, err := time.ParseDuration(value)
 		if err != nil || d < 0 {
-			return dsnErr(key, "must be a Go duration ≥ 0 such as 30s or 2m (%s)", sec.got(value))
+			example := "30s or 2m"
+			if key == "write_interval" {
+				example = "1s or 500ms"
+			}
+			return dsnErr(key, "must be a Go duration ≥ 0 such as %s (%s)", example, sec.got(value))
 		}
-		cfg.Timeout = d
+		if key == "timeout" {
+			cfg.Timeout = d
+		} else {
+			cfg.WriteInterval = d
+		}
 	case "max_retries", "writes_per_minute", "writes_per_hour", "concurrency":
 		n, err := strconv.Atoi(value)
 		if err != nil || n < 0 || n > 1_000_000 {
@@ -329,6 +345,9 @@ func (cfg *Config) FormatDSN() string {
 	}
 	if cfg.WritesPerHour != def.WritesPerHour {
 		v.Set("writes_per_hour", strconv.Itoa(cfg.WritesPerHour))
+	}
+	if cfg.WriteInterval != def.WriteInterval {
+		v.Set("write_interval", cfg.WriteInterval.String())
 	}
 	if cfg.Concurrency != 0 && cfg.Concurrency != def.Concurrency {
 		v.Set("concurrency", strconv.Itoa(cfg.Concurrency))

@@ -24,11 +24,21 @@ func TestParseDSN(t *testing.T) {
 			c.Dir = ".ghstore"
 			return c
 		}()},
-		{"acme/x.y_z?token=ghp_secret&base_url=https://ghe.example.com/api/v3/&apply=async&cache=none&trusted=bob,github-actions[bot]&timeout=30s&max_retries=0&writes_per_minute=0&writes_per_hour=100&concurrency=2", &Config{
+		{"acme/x.y_z?token=ghp_secret&base_url=https://ghe.example.com/api/v3/&apply=async&cache=none&trusted=bob,github-actions[bot]&timeout=30s&max_retries=0&writes_per_minute=0&writes_per_hour=100&write_interval=250ms&concurrency=2", &Config{
 			Owner: "acme", Repo: "x.y_z", Token: "ghp_secret", BaseURL: "https://ghe.example.com/api/v3/",
 			Apply: "async", Cache: "none", Trusted: []string{"bob", "github-actions[bot]"}, Timeout: 30 * time.Second,
-			MaxRetries: 0, WritesPerMinute: 0, WritesPerHour: 100, Concurrency: 2,
+			MaxRetries: 0, WritesPerMinute: 0, WritesPerHour: 100, WriteInterval: 250 * time.Millisecond, Concurrency: 2,
 		}},
+		{"acme/app?write_interval=0", func() *Config {
+			c := NewConfig("acme", "app", false)
+			c.WriteInterval = 0
+			return c
+		}()},
+		{"local:acme/app?write_interval=2s", func() *Config {
+			c := NewConfig("acme", "app", true)
+			c.WriteInterval = 2 * time.Second
+			return c
+		}()},
 		{"acme/r?base_url=http://127.0.0.1:8080/", func() *Config {
 			c := NewConfig("acme", "r", false)
 			c.BaseURL = "http://127.0.0.1:8080/"
@@ -93,6 +103,8 @@ var badDSNs = []struct{ dsn, want string }{
 	{"acme/app?writes_per_minute=many", "writes_per_minute must be a whole number"},
 	{"acme/app?writes_per_hour=1.5", "writes_per_hour must be a whole number"},
 	{"acme/app?concurrency=0", "concurrency must be at least 1"},
+	{"acme/app?write_interval=-1s", "write_interval must be a Go duration ≥ 0 such as 1s or 500ms"},
+	{"acme/app?write_interval=1", `write_interval must be a Go duration ≥ 0 such as 1s or 500ms (got "1")`},
 	{"acme/app?insecure=perhaps", "insecure must be true or false"},
 	{"acme/app?trusted=bob,-x", "trusted \"-x\" is not a GitHub login"},
 	{"acme/app?dir=/tmp/x", "dir only the embedded backend"},

@@ -151,6 +151,10 @@ func (d *Driver) newConnector(in *Config) (*Connector, error) {
 		MaxRetries:      cfg.MaxRetries,
 		WritesPerMinute: cfg.WritesPerMinute,
 		WritesPerHour:   cfg.WritesPerHour,
+		// One content-creating request at a time per Connector, as GitHub asks (DESIGN.md §6),
+		// spaced WriteInterval apart after a short burst.
+		SerialWrites:  true,
+		WriteInterval: cfg.WriteInterval,
 		// cache=mirror keeps the ETag cache too: the mirror's refresh is a conditional request.
 		NoCache: cfg.Cache == "none",
 		// A statement's requests carry its deadline; this bounds those of work with none (the
@@ -274,6 +278,8 @@ func normalizeWith(cfg *Config, sec secrets) (*Config, error) {
 		return nil, dsnErr("writes_per_minute", "must be ≥ 0")
 	case cfg.WritesPerHour < 0:
 		return nil, dsnErr("writes_per_hour", "must be ≥ 0")
+	case cfg.WriteInterval < 0:
+		return nil, dsnErr("write_interval", "must be ≥ 0")
 	case cfg.Timeout < 0:
 		return nil, dsnErr("timeout", "must be ≥ 0")
 	case cfg.Dir != "" && !cfg.Local:
