@@ -69,13 +69,24 @@ func run(ctx context.Context, sys *system) int {
 			return 2
 		}
 		cmd, args = c, args[1:]
+	} else if c, rest, err := commandAfterFlags(args); err != nil {
+		fmt.Fprintf(sys.stderr, "ghsql: %v\n", err)
+		return 2
+	} else if c != nil {
+		// ghsql -dsn X process -all: the flags before the command are the command's.
+		cmd, args = *c, rest
 	}
 
 	fs := flag.NewFlagSet("ghsql "+cmd.name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	act := cmd.setup(fs, sys)
-	if err := fs.Parse(args); err != nil {
+	positional, err := parseInterspersed(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			if cmd.name == "" {
+				writeUsage(sys.stdout) // ghsql -h: the overview, commands included
+				fmt.Fprintln(sys.stdout)
+			}
 			commandUsage(sys.stdout, cmd, fs)
 			return 0
 		}
@@ -83,7 +94,7 @@ func run(ctx context.Context, sys *system) int {
 		commandUsage(sys.stderr, cmd, fs)
 		return 2
 	}
-	if err := act(ctx, fs.Args()); err != nil {
+	if err := act(ctx, positional); err != nil {
 		var ue *usageError
 		if errors.As(err, &ue) {
 			fmt.Fprintf(sys.stderr, "ghsql: %v\n", err)
@@ -96,6 +107,64 @@ func run(ctx context.Context, sys *system) int {
 		return 1
 	}
 	return 0
+}
+
+// parseInterspersed parses args with fs, flags and other arguments in any order (ghsql
+// update-snapshot FILE -dsn X), and returns the other arguments in order; all after "--" are
+// other arguments.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		consumed := len(args) - fs.NArg()
+		if consumed > 0 && args[consumed-1] == "--" {
+			return append(positional, fs.Args()...), nil
+		}
+		if fs.NArg() == 0 {
+			return positional, nil
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+// commandAfterFlags reads a command line that gives flags before a command (ghsql -dsn X
+// process -all). It returns the command and its arguments, the flags given before it first,
+// or nil when args name no command. A flag before the command that the command does not take
+// is an error that says to put the command first.
+func commandAfterFlags(args []string) (*command, []string, error) {
+	fs := flag.NewFlagSet("ghsql", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	queryCommand().setup(fs, nil)
+	if fs.Parse(args) != nil || fs.NArg() == 0 {
+		return nil, nil, nil // not this case: the usual parse reports what is wrong
+	}
+	c, ok := findCommand(fs.Arg(0))
+	if !ok {
+		return nil, nil, nil
+	}
+	cfs := flag.NewFlagSet("ghsql "+c.name, flag.ContinueOnError)
+	cfs.SetOutput(io.Discard)
+	c.setup(cfs, nil)
+	var carried []string
+	var bad error
+	fs.Visit(func(f *flag.Flag) {
+		if bad != nil {
+			return
+		}
+		if cfs.Lookup(f.Name) == nil {
+			bad = fmt.Errorf("-%s is no flag of %s: put the command first, as in: ghsql %s [flags] (ghsql %s -h lists them)",
+				f.Name, c.name, c.name, c.name)
+			return
+		}
+		carried = append(carried, "-"+f.Name+"="+f.Value.String())
+	})
+	if bad != nil {
+		return nil, nil, bad
+	}
+	return &c, append(carried, fs.Args()[1:]...), nil
 }
 
 // errReported is returned by a command whose error has already been shown.

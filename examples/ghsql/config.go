@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
 
 	"github.com/ghstore/ghstore/driver"
@@ -49,11 +51,44 @@ func openStore(sys *system, dsn string) (*database, error) {
 		}
 	}
 	conn, err := driver.NewConnector(cfg)
+	if errors.Is(err, driver.ErrLocalDirBusy) {
+		return nil, &dirBusyError{cfg: cfg, err: err}
+	}
 	if err != nil {
 		return nil, err
 	}
 	return &database{cfg: cfg, conn: conn, db: sql.OpenDB(conn)}, nil
 }
+
+// readableDSN is cfg as a DSN for people: its values not %-escaped (base_url=http://…), and
+// never the token, which Config's String leaves out.
+func readableDSN(cfg *driver.Config) string {
+	s := cfg.String()
+	if u, err := url.PathUnescape(s); err == nil {
+		return u
+	}
+	return s
+}
+
+// dirBusyError is a local: directory another process holds: it says how to reach the data
+// through the server that may hold it, or how to start one.
+type dirBusyError struct {
+	cfg *driver.Config
+	err error
+}
+
+func (e *dirBusyError) Error() string {
+	repo := e.cfg.Owner + "/" + e.cfg.Repo
+	return fmt.Sprintf("%v\n"+
+		"  If that process is `ghsql serve`, connect to the base URL it printed:\n"+
+		"    ghsql -dsn '%s?base_url=http://127.0.0.1:PORT/&token=anything'\n"+
+		"  (with the -token it was given, if any). To share the directory, stop the other process and start one server:\n"+
+		"    ghsql serve -addr 127.0.0.1:8080 -dir %s\n"+
+		"  then connect every program to it with -dsn '%s?base_url=http://127.0.0.1:8080/&token=anything'.",
+		e.err, repo, e.cfg.Dir, repo)
+}
+
+func (e *dirBusyError) Unwrap() error { return e.err }
 
 // parseDSN parses dsn, takes the token from the environment when the DSN has none, and refuses
 // a GitHub DSN with no token at all (before any request, with what to do about it).

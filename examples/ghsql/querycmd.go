@@ -38,7 +38,7 @@ func queryCommand() command {
 					s.execute = s.exec
 					if interactive || (*echo && *stmt == "") {
 						// A session's banner (in a transcript too): where the statements go.
-						fmt.Fprintf(sys.stdout, "ghsql on %s. \\help for help, \\q or Ctrl-D to quit.\n", st.cfg)
+						fmt.Fprintf(sys.stdout, "ghsql on %s. \\help for help, \\q or Ctrl-D to quit.\n", readableDSN(st.cfg))
 					}
 					switch {
 					case *stmt != "":
