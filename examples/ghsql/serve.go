@@ -23,7 +23,7 @@ import (
 func serveCommand() command {
 	return command{
 		name:     "serve",
-		synopsis: "[-addr HOST:PORT] [-dir PATH] [-token T] [-as LOGIN] [-public] [-no-limits] [-dsn local:owner/repo]",
+		synopsis: "[-addr HOST:PORT] [-dir PATH] [-token T] [-as LOGIN] [-public] [-no-limits] [-realism] [-lag D …] [-dsn local:owner/repo]",
 		summary:  "Serves the repositories stored in a directory as GitHub's REST API (at / and /api/v3/).",
 		setup: func(fs *flag.FlagSet, sys *system) action {
 			dsn := dsnFlag(fs)
@@ -33,6 +33,7 @@ func serveCommand() command {
 			as := fs.String("as", "", "the `login` tokens act as (default: the owner of the repositories)")
 			public := fs.Bool("public", false, "allow listening on an address other than loopback")
 			noLimits := fs.Bool("no-limits", false, "turn off GitHub's rate limits (5,000 requests an hour, 80 writes a minute)")
+			realism := realismFlags(fs) // serve_realism.go
 			return func(ctx context.Context, args []string) error {
 				if len(args) > 0 {
 					return usagef("unexpected argument %q", args[0])
@@ -50,7 +51,7 @@ func serveCommand() command {
 				path := firstNonEmpty(*dir, cfg.Dir, ".ghstore")
 				ctx, stop := cancelOnInterrupt(ctx, sys)
 				defer stop()
-				srv, owner, err := openServer(path, cfg, *as, *token, *noLimits)
+				srv, owner, err := openServer(path, cfg, *as, *token, *noLimits, realism())
 				if err != nil {
 					return err
 				}
@@ -79,11 +80,11 @@ func checkLoopback(addr string, public bool) error {
 
 // openServer opens the backend in path, creating cfg's repository when path holds none, and
 // sets who tokens act as: -as, else the one owner of the repositories.
-func openServer(path string, cfg *driver.Config, as, token string, noLimits bool) (*localgh.Server, string, error) {
+func openServer(path string, cfg *driver.Config, as, token string, noLimits bool, realism localgh.Realism) (*localgh.Server, string, error) {
 	if err := os.MkdirAll(path, 0o755); err != nil {
 		return nil, "", fmt.Errorf("cannot create %s: %w", path, err)
 	}
-	opts := localgh.Options{Dir: path}
+	opts := localgh.Options{Dir: path, Realism: realism}
 	if noLimits {
 		opts.RateLimit, opts.WritesPerMinute, opts.WritesPerHour = -1, -1, -1
 	}
