@@ -3,8 +3,8 @@ package driver
 import (
 	"context"
 	"database/sql/driver"
-	"time"
 
+	"github.com/ghstore/ghstore/internal/transport"
 	"github.com/ghstore/ghstore/query"
 )
 
@@ -28,21 +28,13 @@ func (c *connector) estimate() query.Estimate {
 	return e
 }
 
-// pacingOf is the pacing of content-creating requests cfg asks for (DESIGN.md §5, §6).
+// pacingOf is the pacing of content-creating requests cfg asks for (DESIGN.md §5, §6), as the
+// transport applies it.
 func pacingOf(cfg *Config) query.Pacing {
 	return query.Pacing{
 		PerMinute: cfg.WritesPerMinute,
 		PerHour:   cfg.WritesPerHour,
-		Interval:  writeInterval(cfg),
-		Burst:     query.DefaultBurst,
+		Interval:  cfg.WriteInterval,
+		Burst:     transport.DefaultWriteBurst,
 	}
-}
-
-// writeInterval is the spacing of content-creating requests after a burst: write_interval's
-// default (1 s on GitHub, none on local:) while Config does not carry it.
-func writeInterval(cfg *Config) time.Duration {
-	if cfg.Local {
-		return 0
-	}
-	return time.Second
 }

@@ -102,10 +102,12 @@ func readRequests(a Access, e Estimate, mayScan bool) int {
 }
 
 // historyRequests is what reading the logs the access names costs: each object's lookup and its
-// comments, 100 a page (at least one), after the scan that lists the objects when it scans.
+// comments, 100 a page (at least one), and for an open object its pending comments once more
+// (the fold reads them before the log is listed), after the scan that lists the objects when it
+// scans.
 func historyRequests(a Access, e Estimate) int {
 	if !a.Scan {
-		return 2 * len(a.IDs)
+		return 2*len(a.IDs) + min(len(a.IDs), e.Open)
 	}
-	return scanRequests(e.Objects, e.Open) + e.Objects + max(e.HistoryPages, e.Objects)
+	return scanRequests(e.Objects, e.Open) + e.Objects + max(e.HistoryPages, e.Objects) + e.Open
 }

@@ -47,7 +47,7 @@ func (p *plan) explainRows(e Estimate) ([]string, [][]any) {
 		}
 	}
 	if st.kind == Select && st.table == History {
-		detail = append(detail, "each object's log: its lookup and 1 request per 100 comments")
+		detail = append(detail, "each object's log: its lookup and 1 request per 100 comments (2 if it is open)")
 	}
 	if a.ScanCheaper(e.Objects, e.Open) && st.table == Objects && !(st.kind == Insert) {
 		access = fmt.Sprintf("scan (cheaper than a point lookup of %d ids)", len(a.IDs))
