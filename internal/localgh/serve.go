@@ -129,7 +129,7 @@ func (s *server) identify(r *http.Request) (login string, bad bool) {
 		return "", false
 	}
 	if tok != "" {
-		if key := s.st.tokens[tokenKey(tok)]; key != "" {
+		if key := s.st.tokenOwner(tok); key != "" {
 			return s.st.users[key].Login, false
 		}
 		if s.opts.AnyTokenAs != "" {

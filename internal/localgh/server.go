@@ -250,8 +250,12 @@ func (s *server) ensureUser(login, token string) error {
 	}
 	m := mutation{Op: opAddUser, Login: login, At: s.now()}
 	u := s.st.users[strings.ToLower(login)]
+	holder := ""
+	if token != "" {
+		holder = s.st.tokenOwner(token)
+	}
 	if u != nil {
-		if token == "" || s.st.tokens[tokenKey(token)] != "" {
+		if token == "" || holder != "" {
 			return nil
 		}
 		m.ID, m.Login = u.ID, u.Login
@@ -259,10 +263,10 @@ func (s *server) ensureUser(login, token string) error {
 		m.ID = s.st.nextUserID
 	}
 	if token != "" {
-		if holder := s.st.tokens[tokenKey(token)]; holder != "" && holder != strings.ToLower(login) {
+		if holder != "" && holder != strings.ToLower(login) {
 			return fmt.Errorf("localgh: that token already belongs to another user")
 		}
-		m.TokenHash = tokenKey(token)
+		m.TokenHash = tokenHash(token)
 	}
 	return s.commit(m)
 }

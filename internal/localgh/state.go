@@ -1,7 +1,9 @@
 package localgh
 
 import (
+	"crypto/rand"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/hex"
 	"sort"
 	"strings"
@@ -20,7 +22,7 @@ type state struct {
 	nextID     int64
 	nextUserID int64
 	users      map[string]*user  // by lower-case login
-	tokens     map[string]string // sha256(token) hex → lower-case login
+	tokens     map[string]string // tokenHash(token) → lower-case login
 	repos      map[string]*repo  // by lower-case "owner/name"
 }
 
@@ -120,9 +122,56 @@ func newState() *state {
 	}
 }
 
+// tokenKey is a token's key in maps that live only in memory (per-token budgets and ETags):
+// its bare SHA-256, never written anywhere.
 func tokenKey(token string) string {
 	h := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(h[:])
+}
+
+// tokenHash is how a token is kept (in the state and the journal): "s1:<salt>:<SHA-256 of salt
+// and token>", hex, with a random 16-byte salt of its own, so that the journal says nothing of
+// the token to whoever reads it, not even whether two users share one. Earlier releases kept the
+// bare hex SHA-256 of the token; tokenMatches still recognises those.
+func tokenHash(token string) string {
+	salt := make([]byte, 16)
+	if _, err := rand.Read(salt); err != nil {
+		panic("localgh: no randomness for a token's salt: " + err.Error()) // crypto/rand never fails on supported systems
+	}
+	return saltedHash(salt, token)
+}
+
+const tokenHashPrefix = "s1:"
+
+func saltedHash(salt []byte, token string) string {
+	h := sha256.New()
+	h.Write(salt)
+	h.Write([]byte(token))
+	return tokenHashPrefix + hex.EncodeToString(salt) + ":" + hex.EncodeToString(h.Sum(nil))
+}
+
+// tokenMatches reports whether hash is token's, in constant time for a hash of the same form.
+func tokenMatches(hash, token string) bool {
+	if rest, ok := strings.CutPrefix(hash, tokenHashPrefix); ok {
+		saltHex, _, _ := strings.Cut(rest, ":")
+		salt, err := hex.DecodeString(saltHex)
+		if err != nil {
+			return false
+		}
+		return subtle.ConstantTimeCompare([]byte(saltedHash(salt, token)), []byte(hash)) == 1
+	}
+	legacy := sha256.Sum256([]byte(token))
+	return subtle.ConstantTimeCompare([]byte(hex.EncodeToString(legacy[:])), []byte(hash)) == 1
+}
+
+// tokenOwner is the lower-case login whose token this is, or "".
+func (st *state) tokenOwner(token string) string {
+	for hash, login := range st.tokens {
+		if tokenMatches(hash, token) {
+			return login
+		}
+	}
+	return ""
 }
 
 func repoKey(owner, name string) string { return strings.ToLower(owner + "/" + name) }
