@@ -17,8 +17,9 @@ import (
 
 // workflow is the part of a GitHub Actions workflow file the test reads.
 type workflow struct {
-	Name string         `yaml:"name"`
-	On   map[string]any `yaml:"on"`
+	Name string            `yaml:"name"`
+	On   map[string]any    `yaml:"on"`
+	Env  map[string]string `yaml:"env"`
 	Jobs map[string]struct {
 		If    string            `yaml:"if"`
 		Env   map[string]string `yaml:"env"`
@@ -27,6 +28,7 @@ type workflow struct {
 			Uses string            `yaml:"uses"`
 			Run  string            `yaml:"run"`
 			Env  map[string]string `yaml:"env"`
+			With map[string]any    `yaml:"with"`
 		} `yaml:"steps"`
 	} `yaml:"jobs"`
 }
@@ -67,6 +69,9 @@ func TestWorkflows(t *testing.T) {
 				}
 				for i, step := range job.Steps {
 					env := map[string]string{}
+					for k, v := range wf.Env {
+						env[k] = v
+					}
 					for k, v := range job.Env {
 						env[k] = v
 					}
@@ -84,6 +89,7 @@ func TestWorkflows(t *testing.T) {
 			if calls == 0 {
 				t.Error("the workflow runs no ghsql command")
 			}
+			checkPinnedAndCached(t, string(data), wf)
 			checkTriggers(t, filepath.Base(file), wf)
 		})
 	}
@@ -103,6 +109,20 @@ func checkTriggers(t *testing.T, file string, wf workflow) {
 		if !slices.Equal(types, []any{"reopened"}) {
 			t.Errorf("on.issues.types = %v, want [reopened]", types)
 		}
+		// A reopen made with a workflow's GITHUB_TOKEN triggers no workflow: a schedule that
+		// processes everything is the fallback.
+		if schedule, _ := wf.On["schedule"].([]any); len(schedule) == 0 {
+			t.Error("no on.schedule: updates reopened by another workflow's GITHUB_TOKEN would wait for the nightly run")
+		}
+		all := false
+		for _, job := range wf.Jobs {
+			for _, step := range job.Steps {
+				all = all || strings.Contains(step.Run, "process -dsn \"$GHSTORE_DSN\" -all")
+			}
+		}
+		if !all {
+			t.Error("no step runs ghsql process -all for the scheduled run")
+		}
 		for name, job := range wf.Jobs {
 			if !strings.Contains(job.If, "'stored-object'") {
 				t.Errorf("job %s runs for every reopened issue, not only those labelled stored-object (if: %q)", name, job.If)
@@ -119,6 +139,43 @@ func checkTriggers(t *testing.T, file string, wf workflow) {
 		}
 	default:
 		t.Errorf("a new workflow %s: say in checkTriggers when it should run", file)
+	}
+}
+
+// pinnedVersion is a ghsql version a workflow may run: a release tag or a commit's full SHA.
+var pinnedVersion = regexp.MustCompile(`^(v[0-9]+\.[0-9]+\.[0-9]+|[0-9a-f]{40})$`)
+
+// checkPinnedAndCached checks that a workflow runs a pinned ghsql (never @latest, in jobs that
+// hold write permissions) and caches what it builds in a way that works without a go.sum.
+func checkPinnedAndCached(t *testing.T, text string, wf workflow) {
+	t.Helper()
+	if strings.Contains(text, "@latest") {
+		t.Error("the workflow runs ghsql@latest: pin GHSQL_VERSION instead")
+	}
+	if v := wf.Env["GHSQL_VERSION"]; !pinnedVersion.MatchString(v) {
+		t.Errorf("env.GHSQL_VERSION = %q, want a release tag or a full commit SHA", v)
+	}
+	for name, job := range wf.Jobs {
+		cached := false
+		for _, step := range job.Steps {
+			switch {
+			case strings.HasPrefix(step.Uses, "actions/setup-go@"):
+				// The data repository has no go.sum: setup-go's cache would fail to find one.
+				if step.With["cache"] != false {
+					t.Errorf("job %s: setup-go without cache: false looks for a go.sum the repository lacks", name)
+				}
+			case strings.HasPrefix(step.Uses, "actions/cache@"):
+				key, _ := step.With["key"].(string)
+				cached = strings.Contains(key, "GHSQL_VERSION")
+			case strings.Contains(step.Run, "go install"):
+				if !strings.Contains(step.Run, "examples/ghsql@$GHSQL_VERSION") {
+					t.Errorf("job %s: %q does not install the pinned GHSQL_VERSION", name, step.Run)
+				}
+			}
+		}
+		if !cached {
+			t.Errorf("job %s: ghsql is not cached by its version (actions/cache keyed on GHSQL_VERSION)", name)
+		}
 	}
 }
 
