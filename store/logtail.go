@@ -11,18 +11,45 @@ import (
 // the newest trusted checkpoint, else the initial state. An object updated 10,000 times is read
 // from its last page or two, as cheaply as a new one.
 //
-// GitHub lists an issue's comments oldest first, in pages of 100 that are full except the last, so
-// the issue's `comments` count names the last page, ceil(count/100), and a tail that starts on page
-// p holds comments (p-1)·100+1 onwards.
+// GitHub lists an issue's comments oldest first, in pages of per_page (at most 100) that are full
+// except the last, so the issue's `comments` count names the last page, and a tail that starts on
+// page p holds comments (p-1)·per_page+1 onwards. The page size is chosen for each read so that the
+// last page holds at least tailWindow comments (tailPage): the newest checkpoint is at most about
+// checkpointEvery comments from the end, so one page is nearly always enough.
 type logTail struct {
 	comments  []*github.IssueComment
 	entries   []logEntry // comments read as log entries, trust decided
+	pageSize  int        // per_page of every page listed
 	firstPage int        // the page the tail starts on (1: the whole log)
 }
 
 // total is the issue's comment count the tail shows (what a PATCH answer's `comments` is checked
 // against).
-func (t *logTail) total() int { return (t.firstPage-1)*perPage + len(t.comments) }
+func (t *logTail) total() int { return (t.firstPage-1)*t.pageSize + len(t.comments) }
+
+// tailWindow is how many of the newest comments the first page of a tail read should hold: the
+// newest checkpoint and its `through` lie within about checkpointEvery+2 of the end.
+const tailWindow = checkpointEvery + 14
+
+// tailPage chooses the page size and page for the last count comments of a log: the largest size
+// from 100 down whose last page holds at least tailWindow comments (for count past 100 there
+// nearly always is one), else the size whose last page holds the most.
+func tailPage(count int) (size, page int) {
+	if count <= perPage {
+		return perPage, 1
+	}
+	best, bestHeld := perPage, 0
+	for p := perPage; p >= tailWindow; p-- {
+		held := (count-1)%p + 1 // comments on the last page
+		if held >= tailWindow {
+			return p, (count + p - 1) / p
+		}
+		if held > bestHeld {
+			best, bestHeld = p, held
+		}
+	}
+	return best, (count + best - 1) / best
+}
 
 // holds reports whether the tail holds comment id.
 func (t *logTail) holds(id int64) bool {
@@ -41,15 +68,15 @@ const maxCommentPages = 10000
 // readLog lists the tail of issue n's log that holds the fold's base, knowing (from the issue as
 // read) that it has about count comments: the last page, the pages after it if comments arrived
 // meanwhile, and the pages before it until the base is in the tail. One request while the
-// newest checkpoint is on the last page.
+// newest checkpoint is among the last tailWindow comments.
 func (s *storeImpl) readLog(ctx context.Context, n, count int) (*logTail, error) {
-	last := max(1, (count+perPage-1)/perPage)
-	t := &logTail{firstPage: last}
+	size, last := tailPage(count)
+	t := &logTail{pageSize: size, firstPage: last}
 	for page, fetched := last, 0; page != 0; fetched++ {
 		if fetched >= maxCommentPages {
 			return nil, fmt.Errorf("ghstore: listing the comments of issue #%d: more than %d pages (a server whose pages never end?)", n, maxCommentPages)
 		}
-		cs, next, err := s.commentPage(ctx, n, page)
+		cs, next, err := s.commentPage(ctx, n, size, page)
 		if err != nil {
 			return nil, err
 		}
@@ -62,7 +89,7 @@ func (s *storeImpl) readLog(ctx context.Context, n, count int) (*logTail, error)
 		page = next
 	}
 	for t.firstPage > 1 && !t.holdsBase() {
-		cs, _, err := s.commentPage(ctx, n, t.firstPage-1)
+		cs, _, err := s.commentPage(ctx, n, size, t.firstPage-1)
 		if err != nil {
 			return nil, err
 		}
@@ -110,11 +137,11 @@ func (t *logTail) holdsBase() bool {
 	}
 }
 
-// commentPage lists one page of issue n's comments; next is the page the answer's Link names next
-// (0: none).
-func (s *storeImpl) commentPage(ctx context.Context, n, page int) ([]*github.IssueComment, int, error) {
-	opts := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: perPage, Page: page}}
-	if page == 1 {
+// commentPage lists one page of issue n's comments, size a page; next is the page the answer's
+// Link names next (0: none).
+func (s *storeImpl) commentPage(ctx context.Context, n, size, page int) ([]*github.IssueComment, int, error) {
+	opts := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: size, Page: page}}
+	if page == 1 && size == perPage {
 		opts.Page = 0 // the request the rest of the store sends for page 1, so ETags match
 	}
 	cs, resp, err := s.gh.Issues.ListComments(ctx, s.owner, s.repo, n, opts)
