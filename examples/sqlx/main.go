@@ -9,6 +9,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -22,12 +23,32 @@ import (
 
 // Player is one stored object. Columns other than id and data are paths into the object's JSON:
 // `name`, `score` and `team` are data->>'$.name' and so on.
+//
+// A JSON document need not have every field, and a missing one reads NULL, which a plain string
+// or int cannot hold (Scan fails on the first object without it): fields that may be missing are
+// sql.NullString / sql.NullInt64, or pointers, which stay nil.
 type Player struct {
-	ID    string `db:"id"`
-	Name  string `db:"name"`
-	Score int    `db:"score"`
-	Team  string `db:"team"`
+	ID    string         `db:"id"`
+	Name  string         `db:"name"`
+	Score int            `db:"score"`
+	Team  sql.NullString `db:"team"` // optional
+	Nick  *string        `db:"nick"` // optional; nil when the object has none
 }
+
+// String shows a player, its optional fields as "-" when missing.
+func (p Player) String() string {
+	team, nick := "-", "-"
+	if p.Team.Valid {
+		team = p.Team.String
+	}
+	if p.Nick != nil {
+		nick = *p.Nick
+	}
+	return fmt.Sprintf("%s (%s, %d, team %s, nick %s)", p.ID, p.Name, p.Score, team, nick)
+}
+
+// team is a player's team, present.
+func team(name string) sql.NullString { return sql.NullString{String: name, Valid: true} }
 
 // PlayerRow is a player with its whole JSON document and its version (1 + updates applied).
 type PlayerRow struct {
@@ -56,9 +77,9 @@ func run(ctx context.Context, dsn string, w io.Writer) error {
 
 	// NamedExec with a slice: one INSERT of many rows, :name placeholders filled from the tags.
 	players := []Player{
-		{ID: "player-ada", Name: "Ada", Score: 31, Team: "red"},
-		{ID: "player-bo", Name: "Bo", Score: 12, Team: "blue"},
-		{ID: "player-cy", Name: "Cy", Score: 25, Team: "red"},
+		{ID: "player-ada", Name: "Ada", Score: 31, Team: team("red")},
+		{ID: "player-bo", Name: "Bo", Score: 12, Team: team("blue")},
+		{ID: "player-cy", Name: "Cy", Score: 25, Team: team("red")},
 	}
 	res, err := db.NamedExecContext(ctx,
 		`INSERT INTO objects (id, name, score, team) VALUES (:id, :name, :score, :team)`, players)
@@ -71,14 +92,28 @@ func run(ctx context.Context, dsn string, w io.Writer) error {
 	}
 	fmt.Fprintf(w, "inserted %d players\n", n)
 
-	// Get: one row into a struct.
-	var ada Player
-	if err := db.GetContext(ctx, &ada, `SELECT id, name, score, team FROM objects WHERE id = ?`, "player-ada"); err != nil {
+	// An object with fewer fields: no team, no nick (the columns given build its JSON).
+	if _, err := db.ExecContext(ctx, `INSERT INTO objects (id, name, score) VALUES (?, ?, ?)`, "player-eve", "Eve", 3); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "get: %+v\n", ada)
 
-	// Select: many rows into a slice, filtered and ordered on JSON fields.
+	// Get: one row into a struct.
+	var ada Player
+	if err := db.GetContext(ctx, &ada, `SELECT id, name, score, team, nick FROM objects WHERE id = ?`, "player-ada"); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "get: %s\n", ada)
+
+	// Select: many rows into a slice; Eve's missing team and everyone's missing nick read NULL.
+	var all []Player
+	if err := db.SelectContext(ctx, &all, `SELECT id, name, score, team, nick FROM objects WHERE id LIKE 'player-%' ORDER BY id`); err != nil {
+		return err
+	}
+	for _, p := range all {
+		fmt.Fprintf(w, "select: %s\n", p)
+	}
+
+	// Filtered and ordered on JSON fields.
 	var red []Player
 	if err := db.SelectContext(ctx, &red,
 		`SELECT id, name, score, team FROM objects WHERE team = ? ORDER BY score DESC`, "red"); err != nil {
@@ -119,7 +154,7 @@ func run(ctx context.Context, dsn string, w io.Writer) error {
 		return err
 	}
 	if _, err := tx.NamedExecContext(ctx, `INSERT INTO objects (id, name, score, team) VALUES (:id, :name, :score, :team)`,
-		Player{ID: "player-di", Name: "Di", Score: 40, Team: "blue"}); err != nil {
+		Player{ID: "player-di", Name: "Di", Score: 40, Team: team("blue")}); err != nil {
 		tx.Rollback()
 		return err
 	}

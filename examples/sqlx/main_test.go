@@ -18,12 +18,16 @@ func TestExample(t *testing.T) {
 		t.Fatalf("run: %v\noutput so far:\n%s", err, out.String())
 	}
 	want := `inserted 3 players
-get: {ID:player-ada Name:Ada Score:31 Team:red}
+get: player-ada (Ada, 31, team red, nick -)
+select: player-ada (Ada, 31, team red, nick -)
+select: player-bo (Bo, 12, team blue, nick -)
+select: player-cy (Cy, 25, team red, nick -)
+select: player-eve (Eve, 3, team -, nick -)
 select team=red by score: [Ada Cy]
 bonus for blue: 1 updated
 in: player-bo version 2 {"name":"Bo","score":17,"team":"blue"}
 in: player-cy version 1 {"name":"Cy","score":25,"team":"red"}
-after the transaction: 3 players, 96 points
+after the transaction: 4 players, 99 points
 `
 	if diff := cmp.Diff(want, out.String()); diff != "" {
 		t.Errorf("output (-want +got):\n%s", diff)
