@@ -171,19 +171,14 @@ func (s *server) process(r *http.Request) (*answer, action, error) {
 	s.seq++
 	entry := Request{Seq: s.seq, Method: r.Method, Path: path, Query: r.URL.RawQuery, Login: login,
 		Creating: isCreating(r.Method), Conditional: r.Header.Get("If-None-Match") != "", At: s.now()}
-	s.log = append(s.log, entry)
+	s.log.add(entry)
 	hook, latency := s.fault, s.latency
 	s.hookMu.Unlock()
 
 	finish := func(status int, counted bool) {
 		s.hookMu.Lock()
 		defer s.hookMu.Unlock()
-		for i := len(s.log) - 1; i >= 0; i-- {
-			if s.log[i].Seq == entry.Seq {
-				s.log[i].Status, s.log[i].Counted = status, counted
-				return
-			}
-		}
+		s.log.finish(entry.Seq, status, counted)
 	}
 
 	var f Fault

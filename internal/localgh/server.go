@@ -11,8 +11,9 @@
 //     every write that was answered and nothing half-written. The Dir's journal is compacted at
 //     Open once it is far longer than the state it rebuilds, and only to a list of records that
 //     rebuilds an equal state (compact.go).
-//   - The request log records every request in arrival order, with whether GitHub would have
-//     counted it against the primary rate limit and whether it created content.
+//   - The request log records the latest requests (Options.RequestLog) in arrival order, with
+//     whether GitHub would have counted it against the primary rate limit and whether it
+//     created content. Nothing else is kept per request: memory is bounded by the data.
 package localgh
 
 import (
@@ -46,6 +47,10 @@ type Options struct {
 	AnyTokenAs string
 	// Realism turns on GitHub's lags and limits (realism.go); the zero value has none of them.
 	Realism Realism
+
+	// RequestLog is how many of the latest requests Requests returns: 0 means
+	// DefaultRequestLog, negative keeps none (a server for real data: `ghsql serve`, local:).
+	RequestLog int
 
 	// fs is the file system under Dir; nil is the real one (tests inject faults, files.go).
 	fs fileSystem
@@ -129,7 +134,7 @@ type server struct {
 	latency time.Duration
 	fault   func(Call) Fault
 	seq     int
-	log     []Request
+	log     *requestLog
 }
 
 func realSleep(ctx context.Context, d time.Duration) error {
@@ -154,7 +159,7 @@ func Open(opts Options) (*Server, error) {
 	if opts.Sleep == nil {
 		opts.Sleep = realSleep
 	}
-	s := &server{opts: opts, st: newState(), limits: newLimiter(opts)}
+	s := &server{opts: opts, st: newState(), limits: newLimiter(opts), log: newRequestLog(opts.RequestLog)}
 	if opts.Realism != (Realism{}) {
 		s.real = newRealism(opts.Realism, opts.Now)
 	}
@@ -381,16 +386,17 @@ func (s *Server) SetFault(hook func(Call) Fault) {
 	s.impl.hookMu.Unlock()
 }
 
-// Requests returns a copy of the request log.
+// Requests returns a copy of the request log: the latest Options.RequestLog requests (see
+// requestlog.go), oldest first.
 func (s *Server) Requests() []Request {
 	s.impl.hookMu.Lock()
 	defer s.impl.hookMu.Unlock()
-	return append([]Request(nil), s.impl.log...)
+	return s.impl.log.list()
 }
 
 // ResetRequests empties the request log.
 func (s *Server) ResetRequests() {
 	s.impl.hookMu.Lock()
-	s.impl.log = nil
+	s.impl.log.reset()
 	s.impl.hookMu.Unlock()
 }
