@@ -15,10 +15,13 @@ type stopListing struct{}
 
 func (stopListing) Error() string { return "stop" }
 
-// list pages through the live objects, oldest first: ceil(M/100) requests, plus the comment list of
-// each open issue (1 per 100 comments). It yields as each page arrives (holding at most a page),
-// skips issues by untrusted authors, and for ids met twice (case-insensitively) keeps the oldest.
-// An object that cannot be read (ErrCorrupt) is yielded as an error and the listing goes on.
+// list pages through the live objects, oldest first: ceil(M/100) requests (M counting deleted
+// objects' archived issues too: the list is of the gh-store label, so that it does not shift under
+// a concurrent delete; see pages.go), fetched side by side once page 1 names the last, plus the
+// log of each open issue. It yields in order as each page is read (holding at most the window of
+// pages fetched ahead), skips issues by untrusted authors and archived ones, and for ids met twice
+// (case-insensitively) keeps the oldest. An object that cannot be read (ErrCorrupt) is yielded as
+// an error and the listing goes on.
 func (s *storeImpl) list(ctx context.Context, opts ListOptions) iter.Seq2[*Object, error] {
 	return func(yield func(*Object, error) bool) {
 		// first holds each id's object as yielded, weakly: a younger duplicate met later is noted
@@ -27,7 +30,13 @@ func (s *storeImpl) list(ctx context.Context, opts ListOptions) iter.Seq2[*Objec
 		// the listing holds no more than a page however many objects it yields.
 		first := map[string]weak.Pointer[Object]{}
 		count := 0
-		err := s.listIssues(ctx, []string{labelObject}, "all", opts.Since, func(page []*github.Issue) (bool, error) {
+		need := func() int {
+			if opts.Limit > 0 {
+				return max(1, opts.Limit-count)
+			}
+			return 0
+		}
+		err := s.scanIssuePages(ctx, []string{labelStore}, "all", opts.Since, need, func(page []*github.Issue) (bool, error) {
 			for _, iss := range page {
 				ok, err := s.isObjectIssue(ctx, iss)
 				if err != nil {
