@@ -15,6 +15,25 @@ type limiter struct {
 	perMin, perHour int // <0: no bound
 	budgets         map[string]*budget
 	writes          map[string][]time.Time
+	sweep           int // calls until the next forget
+}
+
+// sweepEvery is how many calls to allowWrite pass between sweeps of windows that are over:
+// keys are per token, and a token seen once must not be kept for ever.
+const sweepEvery = 1024
+
+// forget drops every budget and write window that has run out by now.
+func (l *limiter) forget(now time.Time) {
+	for k, b := range l.budgets {
+		if !now.Before(b.reset) {
+			delete(l.budgets, k)
+		}
+	}
+	for k, ts := range l.writes {
+		if len(ts) == 0 || !ts[len(ts)-1].After(now.Add(-time.Hour)) {
+			delete(l.writes, k)
+		}
+	}
 }
 
 type budget struct {
@@ -72,6 +91,10 @@ func (l *limiter) charge(key string, now time.Time) { l.budget(key, now).used++ 
 // allowWrite records a content-creating request if the secondary limit allows it; otherwise it
 // says how many seconds until it would.
 func (l *limiter) allowWrite(key string, now time.Time) (ok bool, retryAfter int) {
+	if l.sweep++; l.sweep >= sweepEvery {
+		l.sweep = 0
+		l.forget(now)
+	}
 	ts := l.writes[key]
 	// Forget what left the hour window.
 	i := 0

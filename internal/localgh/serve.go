@@ -18,8 +18,10 @@ import (
 // there as well as at /.
 const enterprisePrefix = "/api/v3"
 
-// maxRequestBody bounds what one request may send (GitHub's own bodies are far smaller).
-const maxRequestBody = 8 << 20
+// maxRequestBody bounds what one request may send: GitHub's largest field is 65,536
+// characters, at most 786,432 bytes of JSON even with every character \u-escaped in pairs. A
+// longer body is answered 413 without being read past the bound.
+const maxRequestBody = 2 << 20
 
 // action is what the transport must do with a processed request.
 type action int
@@ -148,15 +150,6 @@ func (s *server) process(r *http.Request) (*answer, action, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, actAbandon, err
 	}
-	var body []byte
-	if r.Body != nil {
-		b, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody))
-		r.Body.Close()
-		if err != nil {
-			return nil, actReset, fmt.Errorf("localgh: read request body: %w", err)
-		}
-		body = b
-	}
 	prefix, path, segs := splitPath(r)
 
 	s.mu.Lock()
@@ -165,6 +158,13 @@ func (s *server) process(r *http.Request) (*answer, action, error) {
 	s.mu.Unlock()
 	if closed {
 		return nil, actReset, ErrClosed
+	}
+	// An unauthorised request is answered without reading its body: a stranger's upload costs
+	// nothing but its headers.
+	anonymousWrite := isCreating(r.Method) && login == "" && !bad
+	body, tooLarge, err := readBody(r, bad || anonymousWrite)
+	if err != nil {
+		return nil, actReset, err
 	}
 
 	s.hookMu.Lock()
@@ -220,12 +220,16 @@ func (s *server) process(r *http.Request) (*answer, action, error) {
 		a = faultAnswer(f)
 	case bad:
 		a = errAnswer(http.StatusUnauthorized, msgBadCredentials, "")
+	case anonymousWrite:
+		a = needAuth()
+	case tooLarge:
+		a = errAnswer(http.StatusRequestEntityTooLarge, fmt.Sprintf("Request body too large: at most %d bytes", maxRequestBody), "")
 	case !rateLimitPath && s.limits.spent(key, now):
 		a = s.primaryLimitAnswer(rc)
 	default:
 		counted = !rateLimitPath
 		if entry.Creating && login != "" {
-			if ok, wait := s.limits.allowWrite(key, now); !ok {
+			if ok, wait := s.limits.allowWrite(writeKey(r, login), now); !ok {
 				a = errAnswer(http.StatusForbidden, msgSecondaryLimit, docsSecondaryLimit)
 				a.header.Set("Retry-After", strconv.Itoa(wait))
 			}
@@ -258,6 +262,38 @@ func (s *server) process(r *http.Request) (*answer, action, error) {
 		return a, actDrop, errDropped
 	}
 	return a, actAnswer, nil
+}
+
+// readBody reads r's body unless skip, up to maxRequestBody: a longer one (by its
+// Content-Length, or once read that far) is tooLarge, and is not read further.
+func readBody(r *http.Request, skip bool) (body []byte, tooLarge bool, err error) {
+	if r.Body == nil {
+		return nil, false, nil
+	}
+	defer r.Body.Close()
+	if skip || r.Body == http.NoBody {
+		return nil, false, nil
+	}
+	if r.ContentLength > maxRequestBody {
+		return nil, true, nil
+	}
+	b, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
+	if err != nil {
+		return nil, false, fmt.Errorf("localgh: read request body: %w", err)
+	}
+	if len(b) > maxRequestBody {
+		return nil, true, nil
+	}
+	return b, false, nil
+}
+
+// writeKey is whose write budget a content-creating request spends: its token's, so that
+// tokens acting as one login (Options.AnyTokenAs) do not share one.
+func writeKey(r *http.Request, login string) string {
+	if tok, _ := bearer(r); tok != "" {
+		return login + "\x00" + tokenKey(tok)
+	}
+	return login
 }
 
 func (s *server) primaryLimitAnswer(rc *reqCtx) *answer {
