@@ -36,14 +36,14 @@ const (
 	// kept arriving while it wrote the body.
 	settleRounds = 10
 	// updateRounds bounds the comments one update writes while it keeps losing races.
-	updateRounds = 16
+	updateRounds = 50
 	// checkpointEvery is the count of trusted updates since the fold's base past which the writer
 	// that settles an object also writes a checkpoint (§3b).
 	checkpointEvery = 50
 	// backoffUnit and backoffCap shape the jittered wait after a lost race: uniform in
 	// [0, min(backoffCap, backoffUnit·2^round)).
 	backoffUnit = 20 * time.Millisecond
-	backoffCap  = 2 * time.Second
+	backoffCap  = time.Second
 	// lagRounds bounds how often a write lists the log again because its own comment is not in
 	// the listing yet (GitHub's listings can lag a write); lagWait is the first wait, doubling.
 	lagRounds = 6
