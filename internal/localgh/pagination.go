@@ -12,7 +12,8 @@ const (
 	maxPerPage     = 100
 )
 
-// pageParams reads per_page (default 30, clamped to 100) and page (from 1).
+// pageParams reads per_page (default 30, clamped to 100) and page (from 1; any int, a page
+// past the last is empty). Values that are not numbers are ignored, as GitHub ignores them.
 func pageParams(rc *reqCtx) (perPage, page int) {
 	perPage, page = defaultPerPage, 1
 	if v, err := strconv.Atoi(rc.query.Get("per_page")); err == nil && v > 0 {
@@ -39,7 +40,10 @@ func paginateRendered[T, R any](rc *reqCtx, items []T, render func(T) R) *answer
 	if last < 1 {
 		last = 1
 	}
-	lo := min((page-1)*perPage, total)
+	lo := total // a page past the last is empty, however far past (no overflow)
+	if page-1 < (total+perPage-1)/perPage {
+		lo = (page - 1) * perPage
+	}
 	hi := min(lo+perPage, total)
 	pageItems := make([]R, 0, hi-lo)
 	for _, it := range items[lo:hi] {
@@ -63,8 +67,14 @@ func paginateRendered[T, R any](rc *reqCtx, items []T, render func(T) R) *answer
 	return a
 }
 
+// pageURL is the request's URL at another page. page= comes last, as on GitHub: some clients
+// (PyGithub's totalCount) read the last page number from the end of the URL.
 func pageURL(rc *reqCtx, page int) string {
 	q := rc.r.URL.Query()
-	q.Set("page", strconv.Itoa(page))
-	return rc.origin + rc.r.URL.EscapedPath() + "?" + q.Encode()
+	q.Del("page")
+	query := q.Encode()
+	if query != "" {
+		query += "&"
+	}
+	return rc.origin + rc.r.URL.EscapedPath() + "?" + query + "page=" + strconv.Itoa(page)
 }

@@ -3,7 +3,6 @@ package localgh
 import (
 	"encoding/json"
 	"net/http"
-	"strconv"
 	"strings"
 )
 
@@ -110,8 +109,8 @@ func (s *server) routeIssues(rc *reqCtx, r *repo, rest []string) *answer {
 			}
 			return notFound()
 		}
-		id, err := strconv.ParseInt(rest[1], 10, 64)
-		if err != nil {
+		id, ok := parseNumber(rest[1])
+		if !ok {
 			return notFound()
 		}
 		c := r.comments[id]
@@ -130,11 +129,11 @@ func (s *server) routeIssues(rc *reqCtx, r *repo, rest []string) *answer {
 		}
 		return notFound()
 	}
-	n, err := strconv.Atoi(rest[0])
-	if err != nil {
+	n, ok := parseNumber(rest[0])
+	if !ok || n > int64(len(r.issues)) {
 		return notFound()
 	}
-	is := r.issue(n)
+	is := r.issue(int(n))
 	if is == nil {
 		return notFound()
 	}
