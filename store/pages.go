@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -62,12 +64,17 @@ func (li *listedIssue) issue() *github.Issue {
 // errBadPage is a list answer that is not a JSON array of issues.
 var errBadPage = errors.New("the answer is not a JSON array of issues")
 
-// decodeIssuePage reads one page of the issue list.
-func decodeIssuePage(body []byte) ([]listedIssue, error) {
-	if !gjson.ValidBytes(body) {
+// maxPageBytes bounds one page of the list: 100 issues of at most 65,536 characters of body
+// each, 4 bytes a character at worst (escaped: 6), with room for the rest.
+const maxPageBytes = 64 << 20
+
+// decodeIssuePage reads one page of the issue list. The strings it returns share no memory
+// with body, so that an object read from the page does not hold the whole page.
+func decodeIssuePage(body string) ([]listedIssue, error) {
+	if !gjson.Valid(body) {
 		return nil, errBadPage
 	}
-	arr := gjson.ParseBytes(body)
+	arr := gjson.Parse(body)
 	if !arr.IsArray() {
 		return nil, errBadPage
 	}
@@ -84,20 +91,19 @@ func decodeIssuePage(body []byte) ([]listedIssue, error) {
 			case "number":
 				li.number = int(f.Int())
 			case "state":
-				li.state = f.Str
+				li.state = known(f.Str, "open", "closed")
 			case "body":
-				li.body = f.String()
+				li.body = strings.Clone(f.String()) // a copy already when it has escapes
 			case "user":
-				li.login = f.Get("login").String()
+				li.login = strings.Clone(f.Get("login").String())
 			case "author_association":
-				li.assoc = f.Str
+				li.assoc = known(f.Str, "OWNER", "MEMBER", "COLLABORATOR", "CONTRIBUTOR", "NONE")
 			case "labels":
 				f.ForEach(func(_, l gjson.Result) bool {
 					if l.IsObject() {
-						li.labels = append(li.labels, l.Get("name").String())
-					} else {
-						li.labels = append(li.labels, l.String())
+						l = l.Get("name")
 					}
+					li.labels = append(li.labels, strings.Clone(l.String()))
 					return true
 				})
 			case "comments":
@@ -124,6 +130,16 @@ func decodeIssuePage(body []byte) ([]listedIssue, error) {
 		return nil, bad
 	}
 	return out, nil
+}
+
+// known returns s as the one of names it equals (no memory shared with s), else a copy of s.
+func known(s string, names ...string) string {
+	for _, n := range names {
+		if s == n {
+			return n
+		}
+	}
+	return strings.Clone(s)
 }
 
 // parseListedTime reads a timestamp of the list (RFC 3339; null is the zero time).
@@ -185,12 +201,25 @@ func (s *storeImpl) fetchIssuePage(ctx context.Context, q url.Values, n int) fet
 	if err != nil {
 		return fetchedPage{err: fmt.Errorf("%s: %w", what, err)}
 	}
-	var body bytes.Buffer
-	resp, err := s.gh.Do(ctx, req, &body)
+	resp, err := s.gh.BareDo(ctx, req)
 	if err != nil {
 		return fetchedPage{err: s.apiErr(err, what)}
 	}
-	issues, err := decodeIssuePage(body.Bytes())
+	// The page is read into one string of its announced size (a Builder's String does not
+	// copy), which the decoder reads in place; what outlives the page is copied out of it.
+	var body strings.Builder
+	if n := resp.ContentLength; n > 0 && n <= maxPageBytes {
+		body.Grow(int(n))
+	}
+	_, err = io.Copy(&body, io.LimitReader(resp.Body, maxPageBytes+1))
+	resp.Body.Close()
+	if err != nil {
+		return fetchedPage{err: fmt.Errorf("%s: reading the answer: %w", what, err)}
+	}
+	if body.Len() > maxPageBytes {
+		return fetchedPage{err: fmt.Errorf("%s: the answer is larger than %d bytes", what, maxPageBytes)}
+	}
+	issues, err := decodeIssuePage(body.String())
 	if err != nil {
 		return fetchedPage{err: fmt.Errorf("%s: %w", what, err)}
 	}

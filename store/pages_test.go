@@ -181,7 +181,7 @@ func TestDecodeIssuePage(t *testing.T) {
 	  "comments":3,"created_at":"2026-01-02T03:04:05Z","updated_at":"2026-01-02T03:04:06Z","reactions":{"+1":0}},
 	 {"number":8,"state":"open","body":null,"user":{"login":"bob"},"labels":[],"comments":0,
 	  "created_at":"2026-01-02T03:04:07Z","updated_at":"2026-01-02T03:04:07Z","pull_request":{"url":"x"}}]`
-	got, err := decodeIssuePage([]byte(page))
+	got, err := decodeIssuePage(page)
 	check(t, err)
 	if len(got) != 2 {
 		t.Fatalf("%d issues", len(got))
@@ -201,7 +201,7 @@ func TestDecodeIssuePage(t *testing.T) {
 		t.Errorf("as a go-github issue: %+v", iss)
 	}
 	for _, bad := range []string{``, `{}`, `[1]`, `[{"number":0}]`, `[{"number":1,"created_at":"yesterday"}]`, `[{"number":1}`} {
-		if _, err := decodeIssuePage([]byte(bad)); err == nil {
+		if _, err := decodeIssuePage(bad); err == nil {
 			t.Errorf("decodeIssuePage(%q) succeeded", bad)
 		}
 	}
