@@ -93,9 +93,9 @@ func (p *plan) cost(e Estimate) Cost {
 // readRequests is what fetching the objects an access names costs at most: the scan (its pages
 // and the comments of each open object), or a lookup per id and the comments of as many of
 // them as may be open. mayScan: the driver scans instead of looking up more ids than a scan
-// costs requests.
+// costs requests (once a scan has measured the store: before, it cannot know).
 func readRequests(a Access, e Estimate, mayScan bool) int {
-	if a.Scan || mayScan && a.ScanCheaper(e.Objects, e.Open) {
+	if a.Scan || mayScan && e.Scanned && a.ScanCheaper(e.Objects, e.Open) {
 		return scanRequests(e.Objects, e.Open)
 	}
 	return len(a.IDs) + min(len(a.IDs), e.Open)

@@ -42,14 +42,11 @@ func (p *plan) explainRows(e Estimate) ([]string, [][]any) {
 			req, cre = asyncUpdateRequests, asyncUpdateCreating
 		}
 		detail = append(detail, fmt.Sprintf("up to %s %s, %d requests (%d creating) each", objectsText(cost.Objects), verb, req, cre))
-		if st.kind == Update && !e.Async {
-			detail = append(detail, "a lost race costs 3 (2) more, a checkpoint every ~50 updates of an object 2 (2)")
-		}
 	}
 	if st.kind == Select && st.table == History {
 		detail = append(detail, "each object's log: its lookup and 1 request per 100 comments (2 if it is open)")
 	}
-	if a.ScanCheaper(e.Objects, e.Open) && st.table == Objects && !(st.kind == Insert) {
+	if e.Scanned && a.ScanCheaper(e.Objects, e.Open) && st.table == Objects && st.kind != Insert {
 		access = fmt.Sprintf("scan (cheaper than a point lookup of %d ids)", len(a.IDs))
 	}
 	if st.where != nil {
@@ -69,7 +66,7 @@ func (p *plan) explainRows(e Estimate) ([]string, [][]any) {
 			detail = append(detail, "streams")
 		}
 	}
-	if a.Scan || st.kind == Update || st.kind == Delete {
+	if a.Scan {
 		switch {
 		case !e.Scanned:
 			detail = append(detail, "store size unknown until a scan (counted as empty)")

@@ -23,11 +23,8 @@ type readmeCommand struct {
 // transcript reports whether the command is a prompt session (no -e, no subcommand): its
 // output then holds the statements typed after the prompts.
 func (c readmeCommand) transcript() bool {
-	if len(c.args) > 0 && !strings.HasPrefix(c.args[0], "-") {
-		return false
-	}
 	for _, a := range c.args {
-		if a == "-e" || strings.HasPrefix(a, "-e=") {
+		if _, isCommand := findCommand(a); isCommand || a == "-e" || strings.HasPrefix(a, "-e=") {
 			return false
 		}
 	}
