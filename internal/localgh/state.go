@@ -54,6 +54,9 @@ type issue struct {
 	State       string // open | closed
 	StateReason *string
 	Labels      []*label
+	Assignees   []string   // logins, in the order given
+	Locked      bool
+	LockReason  *string    // active_lock_reason, when locked with one
 	Comments    []*comment // live comments, ascending id
 	Reactions   []*reaction
 	CreatedAt   time.Time
@@ -249,6 +252,8 @@ type mutation struct {
 	State       *string   `json:"state,omitempty"`
 	StateReason *string   `json:"state_reason,omitempty"`
 	Labels      *[]string `json:"labels,omitempty"`
+	Assignees   *[]string `json:"assignees,omitempty"`
+	LockReason  *string   `json:"lock_reason,omitempty"`
 	Name        string    `json:"name,omitempty"`
 	NewName     string    `json:"new_name,omitempty"`
 	Color       string    `json:"color,omitempty"`
@@ -276,6 +281,8 @@ const (
 	opCreateReaction  = "create_reaction"
 	opDeleteReaction  = "delete_reaction"
 	opNextIDs         = "next_ids" // a compacted journal's last record: the id counters, past any deleted id
+	opLockIssue       = "lock_issue"
+	opUnlockIssue     = "unlock_issue"
 	targetIssue       = "issue"
 	targetComment     = "comment"
 	stateOpen         = "open"
@@ -380,6 +387,9 @@ func (st *state) apply(m mutation) {
 		if m.Labels != nil {
 			is.Labels = r.resolveLabels(*m.Labels)
 		}
+		if m.Assignees != nil {
+			is.Assignees = append([]string(nil), *m.Assignees...)
+		}
 		r.issues = append(r.issues, is)
 	case opUpdateIssue:
 		if r == nil {
@@ -417,7 +427,22 @@ func (st *state) apply(m mutation) {
 		if m.Labels != nil {
 			is.Labels = r.resolveLabels(*m.Labels)
 		}
+		if m.Assignees != nil {
+			is.Assignees = append([]string(nil), *m.Assignees...)
+		}
 		is.UpdatedAt = m.At
+	case opLockIssue, opUnlockIssue:
+		if r == nil {
+			return
+		}
+		if is := r.issue(m.Number); is != nil {
+			is.Locked, is.LockReason = m.Op == opLockIssue, nil
+			if is.Locked && m.LockReason != nil {
+				reason := *m.LockReason
+				is.LockReason = &reason
+			}
+			is.UpdatedAt = m.At
+		}
 	case opCreateComment:
 		if r == nil {
 			return
