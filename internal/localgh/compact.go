@@ -99,6 +99,10 @@ func (is *issue) dump(name string) []mutation {
 		labels[i] = l.Name
 	}
 	create := mutation{Op: opCreateIssue, Repo: name, ID: is.ID, Number: is.Number, Title: &title, Login: is.User, At: is.CreatedAt, Labels: &labels}
+	if len(is.Assignees) > 0 {
+		assignees := append([]string(nil), is.Assignees...)
+		create.Assignees = &assignees
+	}
 	if is.Body != nil && *is.Body != "" {
 		body := *is.Body
 		create.Body = &body
@@ -131,6 +135,9 @@ func (is *issue) dump(name string) []mutation {
 			mutation{Op: opUpdateIssue, Repo: name, Number: is.Number, State: &closed, At: is.UpdatedAt},
 			mutation{Op: opUpdateIssue, Repo: name, Number: is.Number, State: &open, At: is.UpdatedAt})
 	}
+	if is.Locked {
+		ms = append(ms, mutation{Op: opLockIssue, Repo: name, Number: is.Number, LockReason: is.LockReason, At: is.UpdatedAt})
+	}
 	return append(ms, mutation{Op: opUpdateIssue, Repo: name, Number: is.Number, At: is.UpdatedAt})
 }
 
@@ -143,6 +150,7 @@ func (st *state) normalise() {
 		r.issues = nilIfEmpty(r.issues)
 		for _, is := range r.issues {
 			is.Labels = nilIfEmpty(is.Labels)
+			is.Assignees = nilIfEmpty(is.Assignees)
 			is.Comments = nilIfEmpty(is.Comments)
 			is.Reactions = nilIfEmpty(is.Reactions)
 			for _, c := range is.Comments {

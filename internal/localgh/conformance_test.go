@@ -138,6 +138,14 @@ func TestConformanceScenario(t *testing.T) {
 	must(t, err)
 	_, _, err = acme.Issues.Get(ctx, "acme", "data", is.GetNumber())
 	must(t, err)
+	// Assignees, and a locked issue (locked through the server directly: the spec subset has no
+	// lock operation).
+	_, _, err = acme.Issues.Edit(ctx, "acme", "data", is.GetNumber(), &github.IssueRequest{Assignees: &[]string{"acme", "carol"}})
+	must(t, err)
+	_, err = f.client(tokAcme).Issues.Lock(ctx, "acme", "data", is.GetNumber(), &github.LockIssueOptions{LockReason: "resolved"})
+	must(t, err)
+	_, _, err = acme.Issues.Get(ctx, "acme", "data", is.GetNumber())
+	must(t, err)
 	_, _, err = acme.Issues.ListComments(ctx, "acme", "data", is.GetNumber(), nil)
 	must(t, err)
 	_, _, err = acme.Issues.ListComments(ctx, "acme", "data", 0, nil)

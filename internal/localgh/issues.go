@@ -143,20 +143,26 @@ func bodyTooLong(resource string, doc string) *answer {
 		Message: fmt.Sprintf("body is too long (maximum is %d characters)", maxBodyChars)})
 }
 
-// labelNames accepts GitHub's forms of a labels list: names, or objects with a name.
+// labelNames accepts GitHub's forms of a labels list: each element a name, or an object with
+// a name (other fields ignored).
 func labelNames(raw json.RawMessage) ([]string, bool) {
-	var names []string
-	if err := json.Unmarshal(raw, &names); err == nil {
-		return names, true
-	}
-	var objs []struct {
-		Name string `json:"name"`
-	}
-	if err := json.Unmarshal(raw, &objs); err != nil {
+	var elems []json.RawMessage
+	if err := json.Unmarshal(raw, &elems); err != nil {
 		return nil, false
 	}
-	for _, o := range objs {
-		names = append(names, o.Name)
+	names := make([]string, 0, len(elems))
+	for _, e := range elems {
+		var name string
+		if json.Unmarshal(e, &name) != nil {
+			var obj struct {
+				Name *string `json:"name"`
+			}
+			if json.Unmarshal(e, &obj) != nil || obj.Name == nil {
+				return nil, false
+			}
+			name = *obj.Name
+		}
+		names = append(names, name)
 	}
 	return names, true
 }
@@ -165,10 +171,25 @@ func (s *server) createIssue(rc *reqCtx, r *repo) *answer {
 	var req struct {
 		Title  *string         `json:"title"`
 		Body   *string         `json:"body"`
-		Labels json.RawMessage `json:"labels"`
+		Labels    json.RawMessage `json:"labels"`
+		Assignees json.RawMessage `json:"assignees"`
+		Assignee  json.RawMessage `json:"assignee"`
 	}
 	if bad := decode(rc, &req); bad != nil {
 		return bad
+	}
+	given := map[string]json.RawMessage{}
+	for k, v := range map[string]json.RawMessage{"assignees": req.Assignees, "assignee": req.Assignee} {
+		if v != nil {
+			given[k] = v
+		}
+	}
+	var assignees *[]string
+	if r.canPush(rc.login) { // only those with push access assign; GitHub drops anyone else's
+		var bad *answer
+		if assignees, bad = assigneesOf(r, given, docsCreateIssue); bad != nil {
+			return bad
+		}
 	}
 	if req.Title == nil || strings.TrimSpace(*req.Title) == "" {
 		return validationFailed(docsCreateIssue, fieldError{Resource: "Issue", Field: "title", Code: "missing_field"})
@@ -199,6 +220,9 @@ func (s *server) createIssue(rc *reqCtx, r *repo) *answer {
 		Title: req.Title, Body: req.Body, At: at}
 	if kept != nil {
 		m.Labels = &kept
+	}
+	if assignees != nil && len(*assignees) > 0 {
+		m.Assignees = assignees
 	}
 	if err := s.commit(append(ms, m)...); err != nil {
 		return serverError(err)
@@ -295,6 +319,15 @@ func (s *server) updateIssue(rc *reqCtx, r *repo, is *issue) *answer {
 		}
 		if is.StateReason == nil || *is.StateReason != *reason || m.State != nil {
 			m.StateReason, changed = reason, true
+		}
+	}
+	if push {
+		assignees, bad := assigneesOf(r, req, docsUpdateIssue)
+		if bad != nil {
+			return bad
+		}
+		if assignees != nil && !sameAssignees(is.Assignees, *assignees) {
+			m.Assignees, changed = assignees, true
 		}
 	}
 	var ms []mutation

@@ -231,16 +231,18 @@ type issueJSON struct {
 
 func (s *server) renderIssue(rc *reqCtx, r *repo, is *issue) issueJSON {
 	u := rc.repoAPI(r) + fmt.Sprintf("/issues/%d", is.Number)
-	return issueJSON{
+	out := issueJSON{
 		URL: u, RepositoryURL: rc.repoAPI(r), LabelsURL: u + "/labels{/name}", CommentsURL: u + "/comments",
 		EventsURL: u + "/events", HTMLURL: rc.repoHTML(r) + fmt.Sprintf("/issues/%d", is.Number),
 		ID: is.ID, NodeID: nodeID("I", is.ID), Number: is.Number, Title: is.Title,
 		User: s.renderUser(rc, is.User), Labels: renderLabels(rc, r, is.Labels), State: is.State,
-		Assignees: []userJSON{}, Comments: len(is.Comments),
+		Locked: is.Locked, ActiveLockReason: is.LockReason, Comments: len(is.Comments),
 		CreatedAt: ghTime(is.CreatedAt), UpdatedAt: ghTime(is.UpdatedAt), ClosedAt: ptime(is.ClosedAt),
 		AuthorAssociation: r.role(is.User), Body: is.Body, ClosedBy: s.renderUser(rc, is.ClosedBy),
 		Reactions: rollup(u+"/reactions", is.Reactions), TimelineURL: u + "/timeline", StateReason: is.StateReason,
 	}
+	out.Assignee, out.Assignees = s.renderAssignees(rc, is)
+	return out
 }
 
 type commentJSON struct {

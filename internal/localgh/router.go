@@ -7,7 +7,8 @@ import (
 )
 
 // route dispatches a request to its handler. Callers hold s.mu. A path GitHub does not serve, or a
-// method it does not take there, is 404 as on GitHub.
+// method it does not take there, is 404 as on GitHub; a GitHub endpoint localgh lacks is 501
+// naming it (unimplemented.go).
 func (s *server) route(rc *reqCtx) *answer {
 	sg := rc.segs
 	method := rc.method
@@ -28,7 +29,7 @@ func (s *server) route(rc *reqCtx) *answer {
 	case len(sg) >= 3 && sg[0] == "repos":
 		return s.routeRepo(rc, sg[1], sg[2], sg[3:])
 	}
-	return notFound()
+	return unimplemented(rc)
 }
 
 // access finds the repository a request is about and checks that the caller may see it (else 404,
@@ -54,7 +55,7 @@ func (s *server) routeRepo(rc *reqCtx, owner, name string, rest []string) *answe
 		if m == http.MethodGet {
 			return s.getRepo(rc, owner, name)
 		}
-		return notFound()
+		return unimplemented(rc)
 	}
 	switch rest[0] {
 	case "labels":
@@ -88,7 +89,7 @@ func (s *server) routeRepo(rc *reqCtx, owner, name string, rest []string) *answe
 		}
 		return s.routeIssues(rc, r, rest[1:])
 	}
-	return notFound()
+	return unimplemented(rc)
 }
 
 func (s *server) routeIssues(rc *reqCtx, r *repo, rest []string) *answer {
@@ -130,7 +131,10 @@ func (s *server) routeIssues(rc *reqCtx, r *repo, rest []string) *answer {
 		return notFound()
 	}
 	n, ok := parseNumber(rest[0])
-	if !ok || n > int64(len(r.issues)) {
+	if !ok {
+		return unimplemented(rc) // /issues/events is GitHub's
+	}
+	if n > int64(len(r.issues)) {
 		return notFound()
 	}
 	is := r.issue(int(n))
@@ -160,8 +164,12 @@ func (s *server) routeIssues(rc *reqCtx, r *repo, rest []string) *answer {
 		return s.routeReactions(rc, r, targetIssue, int64(is.Number), &is.Reactions, rest[2:])
 	case "labels":
 		return s.routeIssueLabels(rc, r, is, rest[2:])
+	case "lock":
+		if len(rest) == 2 {
+			return s.routeIssueLock(rc, r, is)
+		}
 	}
-	return notFound()
+	return unimplemented(rc)
 }
 
 // decode reads the request's JSON body into v; malformed JSON is GitHub's 400.
