@@ -23,7 +23,7 @@ import (
 func serveCommand() command {
 	return command{
 		name:     "serve",
-		synopsis: "[-addr HOST:PORT] [-dir PATH] [-token T] [-as LOGIN] [-public] [-no-limits] [-realism] [-lag D …] [-dsn local:owner/repo]",
+		synopsis: "[-addr HOST:PORT] [-dir PATH] [-token T] [-as LOGIN] [-public -hosts NAMES] [-no-limits] [-realism] [-lag D …] [-dsn local:owner/repo]",
 		summary:  "Serves the repositories stored in a directory as GitHub's REST API (at / and /api/v3/).",
 		setup: func(fs *flag.FlagSet, sys *system) action {
 			dsn := dsnFlag(fs)
@@ -31,7 +31,9 @@ func serveCommand() command {
 			dir := fs.String("dir", "", "the `directory` of the embedded backend (default: the -dsn's dir=, else .ghstore)")
 			token := fs.String("token", "", "the `token` that acts as the owner (default: any token does)")
 			as := fs.String("as", "", "the `login` tokens act as (default: the owner of the repositories)")
-			public := fs.Bool("public", false, "allow listening on an address other than loopback")
+			public := fs.Bool("public", false, "allow listening on an address other than loopback (with -hosts)")
+			hosts := fs.String("hosts", "", "with -public, the host `names` (comma-separated) clients reach the server by; "+
+				"requests for any other Host are refused (a DNS-rebinding guard)")
 			noLimits := fs.Bool("no-limits", false, "turn off GitHub's rate limits (5,000 requests an hour, 80 writes a minute)")
 			realism := realismFlags(fs) // serve_realism.go
 			return func(ctx context.Context, args []string) error {
@@ -40,6 +42,10 @@ func serveCommand() command {
 				}
 				if err := checkLoopback(*addr, *public); err != nil {
 					return err
+				}
+				if *public && *hosts == "" {
+					return usagef("-public needs -hosts naming the host names clients reach the server by, e.g. -hosts db.example.internal " +
+						"(requests for other Host names are refused: a DNS-rebinding guard)")
 				}
 				cfg, err := driver.ParseDSN(*dsn)
 				if err != nil {
@@ -56,7 +62,7 @@ func serveCommand() command {
 					return err
 				}
 				defer srv.Close()
-				return listenAndServe(ctx, sys, srv, *addr, owner, *token != "")
+				return listenAndServe(ctx, sys, srv, *addr, owner, *token != "", splitHosts(*hosts))
 			}
 		},
 	}
@@ -81,10 +87,10 @@ func checkLoopback(addr string, public bool) error {
 // openServer opens the backend in path, creating cfg's repository when path holds none, and
 // sets who tokens act as: -as, else the one owner of the repositories.
 func openServer(path string, cfg *driver.Config, as, token string, noLimits bool, realism localgh.Realism) (*localgh.Server, string, error) {
-	if err := os.MkdirAll(path, 0o755); err != nil {
+	if err := os.MkdirAll(path, 0o700); err != nil {
 		return nil, "", fmt.Errorf("cannot create %s: %w", path, err)
 	}
-	opts := localgh.Options{Dir: path, Realism: realism}
+	opts := localgh.Options{Dir: path, Realism: realism, RequestLog: -1} // no per-request state: memory bounded by the data
 	if noLimits {
 		opts.RateLimit, opts.WritesPerMinute, opts.WritesPerHour = -1, -1, -1
 	}
@@ -132,7 +138,7 @@ func openServer(path string, cfg *driver.Config, as, token string, noLimits bool
 }
 
 // listenAndServe serves srv on addr until ctx is done, after printing the base URL.
-func listenAndServe(ctx context.Context, sys *system, srv *localgh.Server, addr, owner string, ownToken bool) error {
+func listenAndServe(ctx context.Context, sys *system, srv *localgh.Server, addr, owner string, ownToken bool, hosts []string) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
@@ -151,7 +157,7 @@ func listenAndServe(ctx context.Context, sys *system, srv *localgh.Server, addr,
 	fmt.Fprintf(sys.stdout, "%s; no token reads anonymously. Ctrl-C stops.\n", who)
 	fmt.Fprintf(sys.stdout, "  ghsql -dsn '%s?base_url=%s&token=...'\n", repos[0], base)
 
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	hs := newHTTPServer(srv, ln.Addr(), hosts) // serve_guard.go
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 	select {
