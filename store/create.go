@@ -42,18 +42,11 @@ func (s *storeImpl) create(ctx context.Context, id string, data []byte) (*Object
 		return nil, err
 	}
 	n := iss.GetNumber()
+	madeAt := s.clock.Now()
+	s.recent.noteCreate(id, n)
 
-	all, err := s.findIssues(ctx, id)
-	if err != nil {
-		return nil, s.abandon(ctx, id, n, err)
-	}
-	for _, other := range all {
-		if other.GetNumber() < n {
-			if aerr := s.archive(ctx, id, n); aerr != nil {
-				return nil, fmt.Errorf("%w: %q is issue #%d (and archiving the new issue #%d failed: %v)", ErrDuplicateKey, id, other.GetNumber(), n, aerr)
-			}
-			return nil, fmt.Errorf("%w: %q already exists as issue #%d", ErrDuplicateKey, id, other.GetNumber())
-		}
+	if err := s.checkNoOlder(ctx, id, n); err != nil {
+		return nil, err
 	}
 
 	env := envelope(compact, "append", n, s.stamps.next(), true)
@@ -66,6 +59,16 @@ func (s *storeImpl) create(ctx context.Context, id string, data []byte) (*Object
 		// The object exists and reads correctly while open (its log holds the initial state).
 		return nil, fmt.Errorf("ghstore: created %q as issue #%d but could not close it: %w", id, n, err)
 	}
+	if s.recent.lag > 0 {
+		// lag.go: a racing Create's issue may have been missing from the first listing. Once the
+		// lag bound has passed since ours was made, every older issue of the id shows.
+		if err := s.sleepUntil(ctx, madeAt.Add(s.recent.lag)); err != nil {
+			return nil, s.abandon(ctx, id, n, err)
+		}
+		if err := s.checkNoOlder(ctx, id, n); err != nil {
+			return nil, err
+		}
+	}
 	obj := &Object{
 		ID:        id,
 		Data:      compact,
@@ -77,6 +80,25 @@ func (s *storeImpl) create(ctx context.Context, id string, data []byte) (*Object
 	}
 	s.mirror.observe(done, obj, true)
 	return obj, nil
+}
+
+// checkNoOlder lists the issues of id and, when an older live issue by a trusted author has it
+// (case-insensitively, as labels compare), archives ours (issue n) and returns ErrDuplicateKey
+// naming the existing issue: readers use the oldest, so ours would never be read.
+func (s *storeImpl) checkNoOlder(ctx context.Context, id string, n int) error {
+	all, err := s.findIssues(ctx, id)
+	if err != nil {
+		return s.abandon(ctx, id, n, err)
+	}
+	for _, other := range all {
+		if other.GetNumber() < n {
+			if aerr := s.archive(ctx, id, n); aerr != nil {
+				return fmt.Errorf("%w: %q is issue #%d (and archiving the new issue #%d failed: %v)", ErrDuplicateKey, id, other.GetNumber(), n, aerr)
+			}
+			return fmt.Errorf("%w: %q already exists as issue #%d", ErrDuplicateKey, id, other.GetNumber())
+		}
+	}
+	return nil
 }
 
 // abandon archives a half-made object's issue so that it is not left as a live object without its
@@ -92,6 +114,9 @@ func (s *storeImpl) abandon(ctx context.Context, id string, issue int, cause err
 func (s *storeImpl) archive(ctx context.Context, id string, issue int) error {
 	labels, closed := archivedLabels(id), "closed"
 	got, err := s.editIssue(ctx, issue, &github.IssueRequest{Labels: &labels, State: &closed})
+	if err == nil {
+		s.recent.noteArchive(issue)
+	}
 	s.mirror.observe(got, nil, true) // evicts the object
 	return err
 }

@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"fmt"
-	"github.com/ghstore/ghstore/internal/idkey"
+	"time"
 
 	"github.com/google/go-github/v66/github"
+
+	"github.com/ghstore/ghstore/internal/idkey"
 )
 
 // findIssue finds the issue of object id with ONE request (while there are at most 100 issues
@@ -22,6 +24,27 @@ func (s *storeImpl) findIssue(ctx context.Context, id string) (*github.Issue, er
 
 // findIssues returns every live issue of id by a trusted author, oldest first.
 func (s *storeImpl) findIssues(ctx context.Context, id string) ([]*github.Issue, error) {
+	wait := lagWait
+	for {
+		found, err := s.listIssuesOf(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		// lag.go: an issue this Store created may be missing from the listing for a moment.
+		mine, until, recent := s.recent.createdRecently(id)
+		if !recent || hasIssue(found, mine) || !s.clock.Now().Before(until) {
+			return found, nil
+		}
+		if err := s.sleepUntil(ctx, minTime(until, s.clock.Now().Add(wait))); err != nil {
+			return nil, err
+		}
+		wait *= 2
+	}
+}
+
+// listIssuesOf lists the live issues of id by trusted authors, oldest first, leaving out those
+// this Store archived within the lag bound (a listing may still show their old labels).
+func (s *storeImpl) listIssuesOf(ctx context.Context, id string) ([]*github.Issue, error) {
 	var found []*github.Issue
 	err := s.listIssues(ctx, []string{labelObject, uidLabel(id)}, "all", timeZero(), func(page []*github.Issue) (bool, error) {
 		for _, iss := range page {
@@ -29,7 +52,7 @@ func (s *storeImpl) findIssues(ctx context.Context, id string) ([]*github.Issue,
 			if err != nil {
 				return false, err
 			}
-			if got, _ := objectID(labelNames(iss)); ok && idkey.Equal(got, id) {
+			if got, _ := objectID(labelNames(iss)); ok && idkey.Equal(got, id) && !s.recent.archivedRecently(iss.GetNumber()) {
 				found = append(found, iss)
 			}
 		}
@@ -37,6 +60,22 @@ func (s *storeImpl) findIssues(ctx context.Context, id string) ([]*github.Issue,
 	})
 	sortByNumber(found)
 	return found, err
+}
+
+func hasIssue(issues []*github.Issue, n int) bool {
+	for _, iss := range issues {
+		if iss.GetNumber() == n {
+			return true
+		}
+	}
+	return false
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 // isObjectIssue: a live object's issue (labels) written by a trusted author.

@@ -24,6 +24,7 @@ type storeImpl struct {
 	mirror      *mirror // nil unless Options.Mirror
 	stamps      *stamps // envelope timestamps, unique per Store
 	jitter      func() float64
+	recent      *recentWrites // what this Store wrote within Options.ReadLag (lag.go)
 }
 
 func newImpl(opts Options) (*storeImpl, error) {
@@ -61,6 +62,10 @@ func newImpl(opts Options) (*storeImpl, error) {
 		s.clock = clock.Real{}
 	}
 	s.stamps = &stamps{clock: s.clock}
+	if opts.ReadLag < 0 {
+		return nil, fmt.Errorf("ghstore: ReadLag %v is negative", opts.ReadLag)
+	}
+	s.recent = newRecentWrites(opts.ReadLag, s.clock.Now)
 	if s.concurrency == 0 {
 		s.concurrency = 8
 	}

@@ -24,6 +24,10 @@ func (stopListing) Error() string { return "stop" }
 // an error and the listing goes on.
 func (s *storeImpl) list(ctx context.Context, opts ListOptions) iter.Seq2[*Object, error] {
 	return func(yield func(*Object, error) bool) {
+		if err := s.waitForOwnWrites(ctx); err != nil { // lag.go: read this Store's writes
+			yield(nil, err)
+			return
+		}
 		// first holds each id's object as yielded, weakly: a younger duplicate met later is noted
 		// on it while the caller still holds it (the driver's DELETE gathers before it deletes,
 		// and then archives both), and a caller that streams (a SELECT) lets each object go, so

@@ -82,6 +82,10 @@ type Options struct {
 	Clock clock.Clock
 	// Concurrency bounds requests in flight for multi-object work. 0 means 8.
 	Concurrency int
+	// ReadLag bounds how long GitHub's reads may lag its writes (0: they never do, as on the
+	// embedded backend). Within it the Store trusts what it wrote over what a read shows it, and a
+	// Create re-checks its id for a racing duplicate once it has passed (lag.go).
+	ReadLag time.Duration
 	// Jitter returns a number in [0, 1) for the randomised backoff after a lost race. Default
 	// math/rand/v2's Float64.
 	Jitter func() float64
