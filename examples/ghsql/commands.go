@@ -32,6 +32,7 @@ func commands() []command {
 		snapshotCommand(),
 		updateSnapshotCommand(),
 		serveCommand(),
+		salvageCommand(), // salvage.go
 		versionCommand(),
 	}
 }
