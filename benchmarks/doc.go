@@ -9,7 +9,8 @@
 //     more content-creating requests, or more counted (non-304) requests than its target.
 //   - Benchmarks (go test -run '^$' -bench . -benchtime 3x -benchmem ./benchmarks) run the same
 //     operations with 50 ms of latency injected into every answer, so that ns/op reflects round
-//     trips, and report requests/op, creating/op and counted/op with b.ReportMetric.
+//     trips, and report requests/op, creating/op, counted/op and roundtrips/op (the depth of
+//     the requests, from when the server held each) with b.ReportMetric.
 //
 // Speed is never asserted on wall time: the test that `id IN (…)` runs its lookups concurrently
 // counts the requests localgh holds in flight at once, and the paced bulk insert runs on a fake
