@@ -22,6 +22,12 @@ type limiter struct {
 // keys are per token, and a token seen once must not be kept for ever.
 const sweepEvery = 1024
 
+// maxWriteWindows bounds how many write windows are kept at once; past it, tokens not yet seen
+// share overflowWindow's budget (any token is valid with Options.AnyTokenAs).
+const maxWriteWindows = 4096
+
+const overflowWindow = "\x00overflow"
+
 // forget drops every budget and write window that has run out by now.
 func (l *limiter) forget(now time.Time) {
 	for k, b := range l.budgets {
@@ -94,6 +100,12 @@ func (l *limiter) allowWrite(key string, now time.Time) (ok bool, retryAfter int
 	if l.sweep++; l.sweep >= sweepEvery {
 		l.sweep = 0
 		l.forget(now)
+	}
+	if _, ok := l.writes[key]; !ok && len(l.writes) >= maxWriteWindows {
+		l.forget(now)
+		if len(l.writes) >= maxWriteWindows {
+			key = overflowWindow // so many tokens at once: the newest share one budget
+		}
 	}
 	ts := l.writes[key]
 	// Forget what left the hour window.
