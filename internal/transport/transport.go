@@ -204,7 +204,7 @@ func (t *Transport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, redact(err, t.impl.token)
 	}
-	return resp, nil
+	return scrubResponse(resp, t.impl.token), nil
 }
 
 // Stats returns the counters.
