@@ -40,7 +40,14 @@ func (s *storeImpl) list(ctx context.Context, opts ListOptions) iter.Seq2[*Objec
 			}
 			return 0
 		}
-		err := s.scanIssuePages(ctx, []string{labelStore}, "all", opts.Since, need, func(page []*github.Issue) (bool, error) {
+		// The gh-store label keeps a deleted object's issue in the list (see pages.go); a listing
+		// of what changed since (UpdateSnapshot, which lists the archived issues of its own) asks
+		// for the live ones only.
+		labels := []string{labelStore}
+		if !opts.Since.IsZero() {
+			labels = []string{labelObject}
+		}
+		err := s.scanIssuePages(ctx, labels, "all", opts.Since, need, func(page []*github.Issue) (bool, error) {
 			for _, iss := range page {
 				ok, err := s.isObjectIssue(ctx, iss)
 				if err != nil {
