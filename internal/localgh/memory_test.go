@@ -63,11 +63,11 @@ func memoryServer(t testing.TB) *Server {
 }
 
 // TestHeapFlatOverServedRequests: serving requests keeps nothing per request: after a warm-up,
-// 20,000 more (100,000 with -long) leave the live heap where it was, within 1 MiB.
+// 10,000 more (100,000 with -long) leave the live heap where it was, within 1 MiB.
 func TestHeapFlatOverServedRequests(t *testing.T) {
 	srv := memoryServer(t)
 	defer srv.Close()
-	n := 20_000
+	n := 10_000
 	if *longFlag {
 		n = 100_000
 	}
@@ -91,7 +91,7 @@ func TestRequestLogBoundsTheHeap(t *testing.T) {
 	must(t, srv.CreateRepo("acme", "data", false))
 	serveMix(t, srv, 0, 5_000)
 	before := heapAfterGC()
-	serveMix(t, srv, 5_000, 20_000)
+	serveMix(t, srv, 5_000, 10_000)
 	if growth := int64(heapAfterGC()) - int64(before); growth > 1<<20 {
 		t.Fatalf("the heap grew by %d bytes with a full request log of 1,000", growth)
 	}
