@@ -1,4 +1,4 @@
-// Package query is ghstore's SQL dialect (../shared/DESIGN.md §4): it parses a statement with
+// Package query is ghstore's SQL dialect (DESIGN.md §4): it parses a statement with
 // github.com/xwb1989/sqlparser into a validated Statement, binds its placeholders into a Plan, and
 // evaluates the plan's expressions over JSON documents with gjson and sjson.
 //
