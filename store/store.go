@@ -2,7 +2,7 @@
 // the Python package gh-store 0.10.x, so both can work on one repository.
 //
 // One object is one issue labelled `gh-store`, `stored-object` and `UID:<id>`; its body is the
-// current state and its comments are the log (see ../shared/DESIGN.md §2 and §3).
+// current state and its comments are the log (see DESIGN.md §2 and §3).
 //
 // Invariants:
 //   - The log is the truth: state = initial state, then each trusted update in (created_at,
