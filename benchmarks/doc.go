@@ -1,5 +1,5 @@
 // Package benchmarks measures what ghstore's operations cost in requests to GitHub, and how long
-// they take when every request is a round trip (../shared/DESIGN.md §6).
+// they take when every request is a round trip (DESIGN.md §6).
 //
 // It holds only tests. Every one runs against internal/localgh served over loopback, so nothing
 // reaches the network:
