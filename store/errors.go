@@ -8,11 +8,20 @@ import (
 
 // Sentinel errors; the errors the Store returns wrap them (errors.Is) with context.
 var (
-	ErrNotFound     = errors.New("ghstore: object not found")
+	// ErrNotFound: no live object has the id (an issue by a trusted author labelled
+	// stored-object and UID:<id>), or, for Process, the issue is no such object. A deleted
+	// object's archived issue is not one.
+	ErrNotFound = errors.New("ghstore: object not found")
+	// ErrDuplicateKey: a Create found a live object of the id (compared by idkey.Of); the
+	// error names the id and the existing issue.
 	ErrDuplicateKey = errors.New("ghstore: duplicate key")
-	ErrInvalidID    = errors.New("ghstore: invalid object id")
-	ErrInvalidData  = errors.New("ghstore: invalid object data")
-	ErrTooLarge     = errors.New("ghstore: object too large")
+	// ErrInvalidID: an id breaks the wire format's rules (ValidateID); nothing was sent.
+	ErrInvalidID = errors.New("ghstore: invalid object id")
+	// ErrInvalidData: data is not a JSON object (or not valid UTF-8), or does not decode as a
+	// Collection's type; nothing was sent.
+	ErrInvalidData = errors.New("ghstore: invalid object data")
+	// ErrTooLarge: a body or comment would pass GitHub's MaxBodySize; nothing was sent.
+	ErrTooLarge = errors.New("ghstore: object too large")
 	// ErrCorrupt: an issue's body or log cannot be read as an object (edited by hand into
 	// non-JSON, say). The error names the issue.
 	ErrCorrupt = errors.New("ghstore: corrupt object")
