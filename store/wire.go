@@ -23,8 +23,12 @@ const (
 
 // Kinds of log entries (Entry.Kind).
 const (
+	// KindInitial is the first comment: `"type": "initial_state"`, its _data the initial state.
 	KindInitial = "initial_state"
-	KindUpdate  = "update"
+	// KindUpdate is an update whose _data is a deep-merge patch (update_mode "append", or a
+	// legacy bare-JSON comment).
+	KindUpdate = "update"
+	// KindReplace is an update whose _data is the whole new state (update_mode "replace").
 	KindReplace = "replace"
 	// KindCheckpoint is a comment holding the whole state folded through an earlier comment
 	// (DESIGN.md §3b): readers fold from the newest one instead of from the initial state.
