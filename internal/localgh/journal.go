@@ -66,6 +66,7 @@ type CorruptError struct {
 	Reason string // what is wrong there
 }
 
+// Error names the file, the offset and the way out (Salvage).
 func (e *CorruptError) Error() string {
 	return fmt.Sprintf("localgh: %s is corrupt at byte offset %d (%s) and intact records follow it; nothing on disk was changed; "+
 		"salvage copies every intact record into a new directory (ghsql salvage)", e.Path, e.Offset, e.Reason)
