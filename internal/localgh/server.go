@@ -59,11 +59,16 @@ type Options struct {
 // Role is what a user is to a repository; it sets author_association and push access.
 type Role string
 
+// The roles, named by the author_association GitHub gives their comments and issues.
 const (
-	Owner        Role = "OWNER"
-	Member       Role = "MEMBER"
+	// Owner owns the repository: push access.
+	Owner Role = "OWNER"
+	// Member is a member of the organization that owns the repository: push access.
+	Member Role = "MEMBER"
+	// Collaborator was invited to the repository: push access.
 	Collaborator Role = "COLLABORATOR"
-	Stranger     Role = "NONE"
+	// Stranger is anyone else: reads and comments on a public repository, never pushes.
+	Stranger Role = "NONE"
 )
 
 // Fault is what the fault hook makes the server do with one request instead of (or after)
