@@ -57,7 +57,7 @@ func newSerializableWorld(t *testing.T, latency time.Duration) *serializableWorl
 	hs := &http.Server{Handler: srv}
 	go hs.Serve(ln)
 	t.Cleanup(func() { hs.Close() })
-	dsn := fmt.Sprintf("acme/data?base_url=http://%s/&token=tok-acme&writes_per_minute=0&writes_per_hour=0&write_interval=0&timeout=2m", ln.Addr())
+	dsn := fmt.Sprintf("acme/data?base_url=http://%s/&token=tok-acme&writes_per_minute=0&writes_per_hour=0&timeout=2m", ln.Addr())
 	if writeIntervalKnown() {
 		dsn += "&write_interval=0"
 	}
