@@ -67,7 +67,7 @@ func (e *env) dsn(params ...string) string {
 		"base_url=" + url.QueryEscape(e.ts.URL),
 		"token=" + token,
 	}
-	for _, d := range []string{"writes_per_minute=0", "writes_per_hour=0", "write_interval=0"} {
+	for _, d := range []string{"writes_per_minute=0", "writes_per_hour=0", "write_interval=0", "read_lag=0"} {
 		key, _, _ := strings.Cut(d, "=")
 		if !slices.ContainsFunc(params, func(p string) bool { return strings.HasPrefix(p, key+"=") }) {
 			q = append(q, d)

@@ -40,7 +40,11 @@ type Config struct {
 	// transport.DefaultWriteBurst; 0: off; default 1s (embedded: off). Content-creating requests
 	// always go one at a time.
 	WriteInterval time.Duration
-	Concurrency   int // requests in flight for multi-object work; default 8
+	// ReadLag bounds how long the server's reads may lag its writes (GitHub's replicas); within
+	// it the store trusts its own writes over what a read shows, and an INSERT re-checks its id
+	// for a racing duplicate once it has passed. 0: reads never lag; default 2s (embedded: 0).
+	ReadLag     time.Duration
+	Concurrency int // requests in flight for multi-object work; default 8
 }
 
 // Defaults of the DSN keys (DESIGN.md §5 and §6).
@@ -51,6 +55,7 @@ const (
 	DefaultWritesPerMinute = 80
 	DefaultWritesPerHour   = 500
 	DefaultWriteInterval   = time.Second
+	DefaultReadLag         = 2 * time.Second
 	DefaultConcurrency     = 8
 	// DefaultBaseURL is GitHub's REST API, used when base_url is not given.
 	DefaultBaseURL = store.DefaultBaseURL
@@ -76,6 +81,7 @@ func NewConfig(owner, repo string, local bool) *Config {
 		cfg.WritesPerMinute = DefaultWritesPerMinute
 		cfg.WritesPerHour = DefaultWritesPerHour
 		cfg.WriteInterval = DefaultWriteInterval
+		cfg.ReadLag = DefaultReadLag
 	}
 	return cfg
 }
@@ -83,7 +89,7 @@ func NewConfig(owner, repo string, local bool) *Config {
 // dsnKeys are the keys a DSN may carry, in the order FormatDSN writes them.
 var dsnKeys = []string{
 	"token", "base_url", "insecure", "dir", "apply", "cache", "trusted", "timeout",
-	"max_retries", "writes_per_minute", "writes_per_hour", "write_interval", "concurrency",
+	"max_retries", "writes_per_minute", "writes_per_hour", "write_interval", "read_lag", "concurrency",
 }
 
 // ParseDSN parses a DSN into a Config. Unknown keys, bad values and a repo that is not
@@ -108,6 +114,9 @@ var dsnKeys = []string{
 //	writes_per_hour    (default 500; local: 0 = off)
 //	write_interval     least time between content-creating requests after a burst of 3, which
 //	                   always go one at a time (Go duration; default 1s; local: 0 = off)
+//	read_lag           how long GitHub's reads may lag its writes: within it ghstore trusts its
+//	                   own writes, and an INSERT re-checks for a racing duplicate after it
+//	                   (Go duration; default 2s; local: 0)
 //	concurrency        requests in flight for multi-object work (default 8)
 //
 // The Config is a pure function of the DSN: a DSN without token= leaves Token empty, and
@@ -238,19 +247,22 @@ func (cfg *Config) set(key, value string, sec secrets) error {
 			}
 			cfg.Trusted = append(cfg.Trusted, login)
 		}
-	case "timeout", "write_interval":
+	case "timeout", "write_interval", "read_lag":
 		d, err := time.ParseDuration(value)
 		if err != nil || d < 0 {
 			example := "30s or 2m"
-			if key == "write_interval" {
+			if key != "timeout" {
 				example = "1s or 500ms"
 			}
 			return dsnErr(key, "must be a Go duration ≥ 0 such as %s (%s)", example, sec.got(value))
 		}
-		if key == "timeout" {
+		switch key {
+		case "timeout":
 			cfg.Timeout = d
-		} else {
+		case "write_interval":
 			cfg.WriteInterval = d
+		default:
+			cfg.ReadLag = d
 		}
 	case "max_retries", "writes_per_minute", "writes_per_hour", "concurrency":
 		n, err := strconv.Atoi(value)
@@ -348,6 +360,9 @@ func (cfg *Config) FormatDSN() string {
 	}
 	if cfg.WriteInterval != def.WriteInterval {
 		v.Set("write_interval", cfg.WriteInterval.String())
+	}
+	if cfg.ReadLag != def.ReadLag {
+		v.Set("read_lag", cfg.ReadLag.String())
 	}
 	if cfg.Concurrency != 0 && cfg.Concurrency != def.Concurrency {
 		v.Set("concurrency", strconv.Itoa(cfg.Concurrency))

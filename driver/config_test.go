@@ -24,11 +24,16 @@ func TestParseDSN(t *testing.T) {
 			c.Dir = ".ghstore"
 			return c
 		}()},
-		{"acme/x.y_z?token=ghp_secret&base_url=https://ghe.example.com/api/v3/&apply=async&cache=none&trusted=bob,github-actions[bot]&timeout=30s&max_retries=0&writes_per_minute=0&writes_per_hour=100&write_interval=250ms&concurrency=2", &Config{
+		{"acme/x.y_z?token=ghp_secret&base_url=https://ghe.example.com/api/v3/&apply=async&cache=none&trusted=bob,github-actions[bot]&timeout=30s&max_retries=0&writes_per_minute=0&writes_per_hour=100&write_interval=250ms&read_lag=500ms&concurrency=2", &Config{
 			Owner: "acme", Repo: "x.y_z", Token: "ghp_secret", BaseURL: "https://ghe.example.com/api/v3/",
 			Apply: "async", Cache: "none", Trusted: []string{"bob", "github-actions[bot]"}, Timeout: 30 * time.Second,
-			MaxRetries: 0, WritesPerMinute: 0, WritesPerHour: 100, WriteInterval: 250 * time.Millisecond, Concurrency: 2,
+			MaxRetries: 0, WritesPerMinute: 0, WritesPerHour: 100, WriteInterval: 250 * time.Millisecond, ReadLag: 500 * time.Millisecond, Concurrency: 2,
 		}},
+		{"acme/app?read_lag=0", func() *Config {
+			c := NewConfig("acme", "app", false)
+			c.ReadLag = 0
+			return c
+		}()},
 		{"acme/app?write_interval=0", func() *Config {
 			c := NewConfig("acme", "app", false)
 			c.WriteInterval = 0

@@ -172,6 +172,7 @@ func (d *Driver) newConnector(in *Config) (*Connector, error) {
 		Async:       cfg.Apply == "async",
 		Concurrency: cfg.Concurrency,
 		Mirror:      cfg.Cache == "mirror",
+		ReadLag:     cfg.ReadLag,
 	}
 	if cfg.Local {
 		be, err := d.locals.acquire(cfg)

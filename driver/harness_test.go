@@ -97,7 +97,7 @@ func openServed(t *testing.T, extra string, now func() time.Time) *env {
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
 	t.Setenv("GITHUB_TOKEN", "tok-acme")
-	dsn := fmt.Sprintf("acme/%s?base_url=%s&writes_per_minute=0&writes_per_hour=0&write_interval=0%s", repo, hs.URL, extra)
+	dsn := fmt.Sprintf("acme/%s?base_url=%s&writes_per_minute=0&writes_per_hour=0&write_interval=0&read_lag=0%s", repo, hs.URL, extra)
 	db, c := openDSN(t, dsn)
 	return &env{db: db, c: c, srv: srv, dsn: dsn}
 }

@@ -44,7 +44,7 @@ func TestRedirectToAnotherHostCarriesNoToken(t *testing.T) {
 			http.Redirect(w, r, target+r.URL.RequestURI(), code)
 		}))
 		t.Cleanup(redirector.Close)
-		db, _ := openDSN(t, "acme/data?base_url="+redirector.URL+"&token="+token+"&max_retries=0&writes_per_minute=0&writes_per_hour=0&write_interval=0")
+		db, _ := openDSN(t, "acme/data?base_url="+redirector.URL+"&token="+token+"&max_retries=0&writes_per_minute=0&writes_per_hour=0&write_interval=0&read_lag=0")
 		for _, q := range []string{
 			`INSERT INTO objects (id, data) VALUES ('r', '{}')`,
 			`SELECT id FROM objects`,

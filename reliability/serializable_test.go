@@ -17,7 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ghstore/ghstore/driver"
 	"github.com/ghstore/ghstore/internal/localgh"
 )
 
@@ -36,9 +35,10 @@ type serializableWorld struct {
 	dsn string
 }
 
-func newSerializableWorld(t *testing.T, latency time.Duration) *serializableWorld {
+func newSerializableWorld(t *testing.T, latency, lag time.Duration) *serializableWorld {
 	t.Helper()
-	srv, err := localgh.Open(localgh.Options{WritesPerMinute: -1, WritesPerHour: -1, RateLimit: -1})
+	srv, err := localgh.Open(localgh.Options{WritesPerMinute: -1, WritesPerHour: -1, RateLimit: -1,
+		Realism: localgh.Realism{Lag: lag}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,18 +57,9 @@ func newSerializableWorld(t *testing.T, latency time.Duration) *serializableWorl
 	hs := &http.Server{Handler: srv}
 	go hs.Serve(ln)
 	t.Cleanup(func() { hs.Close() })
-	dsn := fmt.Sprintf("acme/data?base_url=http://%s/&token=tok-acme&writes_per_minute=0&writes_per_hour=0&timeout=2m", ln.Addr())
-	if writeIntervalKnown() {
-		dsn += "&write_interval=0"
-	}
+	// No pacing (the server has no secondary limit) and the lag bound of the server's lag.
+	dsn := fmt.Sprintf("acme/data?base_url=http://%s/&token=tok-acme&writes_per_minute=0&writes_per_hour=0&write_interval=0&read_lag=%s&timeout=2m", ln.Addr(), lag)
 	return &serializableWorld{srv: srv, dsn: dsn}
-}
-
-// writeIntervalKnown reports whether the driver has the write_interval key (its spacing of
-// writes would make these runs take minutes; the tests turn it off).
-func writeIntervalKnown() bool {
-	_, err := driver.ParseDSN("acme/data?write_interval=0")
-	return err == nil
 }
 
 // db opens the world's repository in this process (setting up, checking).
@@ -241,7 +232,7 @@ func serializableSize() (int, int) {
 // every statement was told it changed one row.
 func TestConcurrentIncrementsAcrossProcesses(t *testing.T) {
 	t.Parallel()
-	w := newSerializableWorld(t, 20*time.Millisecond)
+	w := newSerializableWorld(t, 20*time.Millisecond, 0)
 	db := w.db(t)
 	mustExec(t, db, `INSERT INTO objects (id, n) VALUES ('counter', 0)`)
 	procs, k := serializableSize()
@@ -266,7 +257,7 @@ func TestConcurrentIncrementsAcrossProcesses(t *testing.T) {
 // Commit, so N processes × K transactions of two increments leave both counters at N·K.
 func TestTransactionsIncrementAcrossProcesses(t *testing.T) {
 	t.Parallel()
-	w := newSerializableWorld(t, 20*time.Millisecond)
+	w := newSerializableWorld(t, 20*time.Millisecond, 0)
 	db := w.db(t)
 	mustExec(t, db, `INSERT INTO objects (id, n) VALUES ('tx-a', 0), ('tx-b', 0)`)
 	procs, k := serializableSize()
@@ -288,7 +279,7 @@ func TestTransactionsIncrementAcrossProcesses(t *testing.T) {
 // RowsAffected 1, and the final owner is that one.
 func TestOneWriterTakesTheLock(t *testing.T) {
 	t.Parallel()
-	w := newSerializableWorld(t, 20*time.Millisecond)
+	w := newSerializableWorld(t, 20*time.Millisecond, 0)
 	db := w.db(t)
 	mustExec(t, db, `INSERT INTO objects (id, owner) VALUES ('lock', 'nobody')`)
 	writers := 6
@@ -322,7 +313,7 @@ func TestOneWriterTakesTheLock(t *testing.T) {
 // one object.
 func TestConcurrentUpsertsCountEveryStatement(t *testing.T) {
 	t.Parallel()
-	w := newSerializableWorld(t, 20*time.Millisecond)
+	w := newSerializableWorld(t, 20*time.Millisecond, 0)
 	db := w.db(t)
 	procs, k := serializableSize()
 	results := w.runChildren(t, "upsert", procs, strconv.Itoa(k))
@@ -352,7 +343,7 @@ func TestConcurrentUpsertsCountEveryStatement(t *testing.T) {
 // WHERE id = ? AND status = 'open'; every job goes to exactly one worker.
 func TestClaimQueueGivesEachJobToOneWorker(t *testing.T) {
 	t.Parallel()
-	w := newSerializableWorld(t, 20*time.Millisecond)
+	w := newSerializableWorld(t, 20*time.Millisecond, 0)
 	db := w.db(t)
 	jobs := 8
 	if *longFlag {

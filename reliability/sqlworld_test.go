@@ -38,7 +38,7 @@ func newSQLWorld(t testing.TB) *sqlWorld {
 
 // dsn is the DSN for token with extra keys (url-encoded pairs) appended.
 func (w *sqlWorld) dsn(token string, extra string) string {
-	d := fmt.Sprintf("%s/%s?base_url=%s&token=%s&writes_per_minute=0&writes_per_hour=0&write_interval=0&max_retries=0&concurrency=1",
+	d := fmt.Sprintf("%s/%s?base_url=%s&token=%s&writes_per_minute=0&writes_per_hour=0&write_interval=0&read_lag=0&max_retries=0&concurrency=1",
 		repoOwner, repoName, url.QueryEscape(w.baseURL), url.QueryEscape(token))
 	if extra != "" {
 		d += "&" + extra

@@ -34,7 +34,7 @@ func hungServer(t *testing.T) (dsn string, hang func() <-chan struct{}, answer f
 	}
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
-	dsn = "acme/data?base_url=" + hs.URL + "/&token=tok-acme&max_retries=0&writes_per_minute=0&writes_per_hour=0&write_interval=0"
+	dsn = "acme/data?base_url=" + hs.URL + "/&token=tok-acme&max_retries=0&writes_per_minute=0&writes_per_hour=0&write_interval=0&read_lag=0"
 	if code, _, stderr := runGhsql(t, context.Background(), nil, "-dsn", dsn, "-e", `INSERT INTO objects (id, n) VALUES ('a', 1)`); code != 0 {
 		t.Fatalf("seeding: exit %d: %s", code, stderr)
 	}

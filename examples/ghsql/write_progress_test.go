@@ -47,7 +47,7 @@ func faultyServer(t *testing.T, n int, fault localgh.Fault) (dsn string, arrived
 		close(ch)
 		return fault
 	})
-	return "acme/data?base_url=" + hs.URL + "/&token=tok-acme&max_retries=0&writes_per_minute=0&writes_per_hour=0&write_interval=0", ch
+	return "acme/data?base_url=" + hs.URL + "/&token=tok-acme&max_retries=0&writes_per_minute=0&writes_per_hour=0&write_interval=0&read_lag=0", ch
 }
 
 const fiveRows = `INSERT INTO objects (id, n) VALUES ('a', 1), ('b', 2), ('c', 3), ('d', 4), ('e', 5)`
