@@ -73,6 +73,18 @@ func (w *serializableWorld) db(t *testing.T) *sql.DB {
 	return db
 }
 
+// forEachLag runs test on a server whose reads do not lag and on one whose reads lag its
+// writes by 50 ms (localgh.Realism.Lag: new issues missing from listings, label changes late),
+// each in parallel; the writers' DSN names the bound (read_lag).
+func forEachLag(t *testing.T, test func(t *testing.T, lag time.Duration)) {
+	for _, lag := range []time.Duration{0, 50 * time.Millisecond} {
+		t.Run("lag="+lag.String(), func(t *testing.T) {
+			t.Parallel()
+			test(t, lag)
+		})
+	}
+}
+
 // childResult is one line a child prints: what one statement it ran was told.
 type childResult struct {
 	Child    int    `json:"child"`
@@ -232,80 +244,86 @@ func serializableSize() (int, int) {
 // every statement was told it changed one row.
 func TestConcurrentIncrementsAcrossProcesses(t *testing.T) {
 	t.Parallel()
-	w := newSerializableWorld(t, 20*time.Millisecond, 0)
-	db := w.db(t)
-	mustExec(t, db, `INSERT INTO objects (id, n) VALUES ('counter', 0)`)
-	procs, k := serializableSize()
-	results := w.runChildren(t, "increment", procs, strconv.Itoa(k))
-	if len(results) != procs*k {
-		t.Fatalf("%d statements reported, want %d", len(results), procs*k)
-	}
-	for _, r := range results {
-		if r.Err != "" || r.Affected != 1 {
-			t.Errorf("child %d: affected %d, err %q; want 1, nil", r.Child, r.Affected, r.Err)
+	forEachLag(t, func(t *testing.T, lag time.Duration) {
+		w := newSerializableWorld(t, 20*time.Millisecond, lag)
+		db := w.db(t)
+		mustExec(t, db, `INSERT INTO objects (id, n) VALUES ('counter', 0)`)
+		procs, k := serializableSize()
+		results := w.runChildren(t, "increment", procs, strconv.Itoa(k))
+		if len(results) != procs*k {
+			t.Fatalf("%d statements reported, want %d", len(results), procs*k)
 		}
-	}
-	if n := scanInt(t, db, `SELECT n FROM objects WHERE id = 'counter'`); n != int64(procs*k) {
-		t.Fatalf("n = %d after %d acknowledged increments: updates were lost", n, procs*k)
-	}
-	if v := scanInt(t, db, `SELECT COUNT(*) FROM history WHERE id = 'counter' AND applied AND kind != 'checkpoint'`); v != int64(1+procs*k) {
-		t.Fatalf("%d applied history rows, want %d", v, 1+procs*k)
-	}
+		for _, r := range results {
+			if r.Err != "" || r.Affected != 1 {
+				t.Errorf("child %d: affected %d, err %q; want 1, nil", r.Child, r.Affected, r.Err)
+			}
+		}
+		if n := scanInt(t, db, `SELECT n FROM objects WHERE id = 'counter'`); n != int64(procs*k) {
+			t.Fatalf("n = %d after %d acknowledged increments: updates were lost", n, procs*k)
+		}
+		if v := scanInt(t, db, `SELECT COUNT(*) FROM history WHERE id = 'counter' AND applied AND kind != 'checkpoint'`); v != int64(1+procs*k) {
+			t.Fatalf("%d applied history rows, want %d", v, 1+procs*k)
+		}
+	})
 }
 
 // TestTransactionsIncrementAcrossProcesses: a transaction's UPDATEs are evaluated serializably at
 // Commit, so N processes × K transactions of two increments leave both counters at N·K.
 func TestTransactionsIncrementAcrossProcesses(t *testing.T) {
 	t.Parallel()
-	w := newSerializableWorld(t, 20*time.Millisecond, 0)
-	db := w.db(t)
-	mustExec(t, db, `INSERT INTO objects (id, n) VALUES ('tx-a', 0), ('tx-b', 0)`)
-	procs, k := serializableSize()
-	k = max(2, k/2)
-	results := w.runChildren(t, "increment-tx", procs, strconv.Itoa(k))
-	for _, r := range results {
-		if r.Err != "" || r.Affected != 2 {
-			t.Errorf("child %d: affected %d, commit err %q; want 2, nil", r.Child, r.Affected, r.Err)
+	forEachLag(t, func(t *testing.T, lag time.Duration) {
+		w := newSerializableWorld(t, 20*time.Millisecond, lag)
+		db := w.db(t)
+		mustExec(t, db, `INSERT INTO objects (id, n) VALUES ('tx-a', 0), ('tx-b', 0)`)
+		procs, k := serializableSize()
+		k = max(2, k/2)
+		results := w.runChildren(t, "increment-tx", procs, strconv.Itoa(k))
+		for _, r := range results {
+			if r.Err != "" || r.Affected != 2 {
+				t.Errorf("child %d: affected %d, commit err %q; want 2, nil", r.Child, r.Affected, r.Err)
+			}
 		}
-	}
-	for _, id := range []string{"tx-a", "tx-b"} {
-		if n := scanInt(t, db, `SELECT n FROM objects WHERE id = '`+id+`'`); n != int64(procs*k) {
-			t.Fatalf("%s: n = %d after %d committed increments", id, n, procs*k)
+		for _, id := range []string{"tx-a", "tx-b"} {
+			if n := scanInt(t, db, `SELECT n FROM objects WHERE id = '`+id+`'`); n != int64(procs*k) {
+				t.Fatalf("%s: n = %d after %d committed increments", id, n, procs*k)
+			}
 		}
-	}
+	})
 }
 
 // TestOneWriterTakesTheLock: of W processes racing `… WHERE owner = 'nobody'`, exactly one is told
 // RowsAffected 1, and the final owner is that one.
 func TestOneWriterTakesTheLock(t *testing.T) {
 	t.Parallel()
-	w := newSerializableWorld(t, 20*time.Millisecond, 0)
-	db := w.db(t)
-	mustExec(t, db, `INSERT INTO objects (id, owner) VALUES ('lock', 'nobody')`)
-	writers := 6
-	if *longFlag {
-		writers = 8
-	}
-	results := w.runChildren(t, "lock", writers, "1")
-	var winners []int
-	for _, r := range results {
-		if r.Err != "" {
-			t.Errorf("child %d: %s", r.Child, r.Err)
+	forEachLag(t, func(t *testing.T, lag time.Duration) {
+		w := newSerializableWorld(t, 20*time.Millisecond, lag)
+		db := w.db(t)
+		mustExec(t, db, `INSERT INTO objects (id, owner) VALUES ('lock', 'nobody')`)
+		writers := 6
+		if *longFlag {
+			writers = 8
 		}
-		if r.Affected == 1 {
-			winners = append(winners, r.Child)
+		results := w.runChildren(t, "lock", writers, "1")
+		var winners []int
+		for _, r := range results {
+			if r.Err != "" {
+				t.Errorf("child %d: %s", r.Child, r.Err)
+			}
+			if r.Affected == 1 {
+				winners = append(winners, r.Child)
+			}
 		}
-	}
-	if len(winners) != 1 {
-		t.Fatalf("%d writers were told they took the lock (%v), want exactly 1", len(winners), winners)
-	}
-	var owner string
-	if err := db.QueryRow(`SELECT owner FROM objects WHERE id = 'lock'`).Scan(&owner); err != nil {
-		t.Fatal(err)
-	}
-	if owner != fmt.Sprintf("w%d", winners[0]) {
-		t.Fatalf("owner is %q, but w%d was told it took the lock", owner, winners[0])
-	}
+		if len(winners) != 1 {
+			t.Fatalf("%d writers were told they took the lock (%v), want exactly 1", len(winners), winners)
+		}
+		var owner string
+		if err := db.QueryRow(`SELECT owner FROM objects WHERE id = 'lock'`).Scan(&owner); err != nil {
+			t.Fatal(err)
+		}
+		if owner != fmt.Sprintf("w%d", winners[0]) {
+			t.Fatalf("owner is %q, but w%d was told it took the lock", owner, winners[0])
+		}
+	})
 }
 
 // TestConcurrentUpsertsCountEveryStatement: N processes × K `INSERT … ON DUPLICATE KEY UPDATE hits
@@ -313,68 +331,72 @@ func TestOneWriterTakesTheLock(t *testing.T) {
 // one object.
 func TestConcurrentUpsertsCountEveryStatement(t *testing.T) {
 	t.Parallel()
-	w := newSerializableWorld(t, 20*time.Millisecond, 0)
-	db := w.db(t)
-	procs, k := serializableSize()
-	results := w.runChildren(t, "upsert", procs, strconv.Itoa(k))
-	inserted := 0
-	for _, r := range results {
-		switch {
-		case r.Err != "":
-			t.Errorf("child %d: %s", r.Child, r.Err)
-		case r.Affected == 1:
-			inserted++
-		case r.Affected != 2:
-			t.Errorf("child %d: affected %d, want 1 (inserted) or 2 (updated)", r.Child, r.Affected)
+	forEachLag(t, func(t *testing.T, lag time.Duration) {
+		w := newSerializableWorld(t, 20*time.Millisecond, lag)
+		db := w.db(t)
+		procs, k := serializableSize()
+		results := w.runChildren(t, "upsert", procs, strconv.Itoa(k))
+		inserted := 0
+		for _, r := range results {
+			switch {
+			case r.Err != "":
+				t.Errorf("child %d: %s", r.Child, r.Err)
+			case r.Affected == 1:
+				inserted++
+			case r.Affected != 2:
+				t.Errorf("child %d: affected %d, want 1 (inserted) or 2 (updated)", r.Child, r.Affected)
+			}
 		}
-	}
-	if inserted != 1 {
-		t.Errorf("%d statements were told they inserted, want 1", inserted)
-	}
-	if n := scanInt(t, db, `SELECT hits FROM objects WHERE id = 'page'`); n != int64(procs*k) {
-		t.Fatalf("hits = %d after %d upserts", n, procs*k)
-	}
-	if n := scanInt(t, db, `SELECT COUNT(*) FROM objects WHERE id = 'page'`); n != 1 {
-		t.Fatalf("%d objects 'page'", n)
-	}
+		if inserted != 1 {
+			t.Errorf("%d statements were told they inserted, want 1", inserted)
+		}
+		if n := scanInt(t, db, `SELECT hits FROM objects WHERE id = 'page'`); n != int64(procs*k) {
+			t.Fatalf("hits = %d after %d upserts", n, procs*k)
+		}
+		if n := scanInt(t, db, `SELECT COUNT(*) FROM objects WHERE id = 'page'`); n != 1 {
+			t.Fatalf("%d objects 'page'", n)
+		}
+	})
 }
 
 // TestClaimQueueGivesEachJobToOneWorker: workers claim jobs with SELECT … LIMIT 1, then UPDATE …
 // WHERE id = ? AND status = 'open'; every job goes to exactly one worker.
 func TestClaimQueueGivesEachJobToOneWorker(t *testing.T) {
 	t.Parallel()
-	w := newSerializableWorld(t, 20*time.Millisecond, 0)
-	db := w.db(t)
-	jobs := 8
-	if *longFlag {
-		jobs = 30
-	}
-	var values []string
-	for i := 0; i < jobs; i++ {
-		values = append(values, fmt.Sprintf("('job%02d', 'open')", i))
-	}
-	mustExec(t, db, `INSERT INTO objects (id, status) VALUES `+strings.Join(values, ", "))
-	results := w.runChildren(t, "queue", 4, "0")
-	claimed := map[string][]int{}
-	for _, r := range results {
-		if r.Err != "" {
-			t.Errorf("child %d: %s", r.Child, r.Err)
+	forEachLag(t, func(t *testing.T, lag time.Duration) {
+		w := newSerializableWorld(t, 20*time.Millisecond, lag)
+		db := w.db(t)
+		jobs := 8
+		if *longFlag {
+			jobs = 30
 		}
-		if r.Affected == 1 {
-			claimed[r.Job] = append(claimed[r.Job], r.Child)
+		var values []string
+		for i := 0; i < jobs; i++ {
+			values = append(values, fmt.Sprintf("('job%02d', 'open')", i))
 		}
-	}
-	for i := 0; i < jobs; i++ {
-		job := fmt.Sprintf("job%02d", i)
-		if got := claimed[job]; len(got) != 1 {
-			t.Errorf("%s was claimed by workers %v, want exactly one", job, got)
+		mustExec(t, db, `INSERT INTO objects (id, status) VALUES `+strings.Join(values, ", "))
+		results := w.runChildren(t, "queue", 4, "0")
+		claimed := map[string][]int{}
+		for _, r := range results {
+			if r.Err != "" {
+				t.Errorf("child %d: %s", r.Child, r.Err)
+			}
+			if r.Affected == 1 {
+				claimed[r.Job] = append(claimed[r.Job], r.Child)
+			}
 		}
-		var worker int
-		if err := db.QueryRow(`SELECT worker FROM objects WHERE id = ?`, job).Scan(&worker); err != nil {
-			t.Fatalf("%s: %v", job, err)
+		for i := 0; i < jobs; i++ {
+			job := fmt.Sprintf("job%02d", i)
+			if got := claimed[job]; len(got) != 1 {
+				t.Errorf("%s was claimed by workers %v, want exactly one", job, got)
+			}
+			var worker int
+			if err := db.QueryRow(`SELECT worker FROM objects WHERE id = ?`, job).Scan(&worker); err != nil {
+				t.Fatalf("%s: %v", job, err)
+			}
+			if got := claimed[job]; len(got) == 1 && worker != got[0] {
+				t.Errorf("%s: worker %d was told it claimed it, the object says %d", job, got[0], worker)
+			}
 		}
-		if got := claimed[job]; len(got) == 1 && worker != got[0] {
-			t.Errorf("%s: worker %d was told it claimed it, the object says %d", job, got[0], worker)
-		}
-	}
+	})
 }
