@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/google/go-github/v66/github"
+
+	"github.com/ghstore/ghstore/internal/transport"
 )
 
 // perPage is the page size of every list: GitHub's largest.
@@ -19,6 +22,12 @@ const perPage = 100
 func (s *storeImpl) apiErr(err error, what string) error {
 	if err == nil {
 		return nil
+	}
+	if s.scrub != nil {
+		// The transport has cut the token out of what the server said; an owner/repo (or a
+		// base_url) a token was pasted into could still carry it into this message.
+		err = scrubbedError{err: err, msg: s.scrub(err.Error())}
+		what = s.scrub(what)
 	}
 	var er *github.ErrorResponse
 	if errors.As(err, &er) && er.Response != nil {
@@ -33,6 +42,15 @@ func (s *storeImpl) apiErr(err error, what string) error {
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }
+
+// pageURL names one page of a listing for transport.PageGuard, which stops a listing whose
+// server's Link headers lead back to a page it had, or never end.
+func pageURL(page int, path string, labels []string) string {
+	return fmt.Sprintf("%s?labels=%s&page=%d", path, strings.Join(labels, ","), page)
+}
+
+// pageOf is the page go-github asks for: 0 is the first.
+func pageOf(page int) int { return max(1, page) }
 
 // statusOf returns the HTTP status of a GitHub error answer, 0 when there was none.
 func statusOf(err error) int {
@@ -62,7 +80,11 @@ func (s *storeImpl) listIssuesSorted(ctx context.Context, labels []string, state
 		Since:       since,
 		ListOptions: github.ListOptions{PerPage: perPage},
 	}
+	var guard transport.PageGuard
 	for {
+		if err := guard.Next(pageURL(pageOf(opts.Page), "issues", labels)); err != nil {
+			return s.apiErr(err, fmt.Sprintf("ghstore: listing issues labelled %v", labels))
+		}
 		issues, resp, err := s.gh.Issues.ListByRepo(ctx, s.owner, s.repo, opts)
 		if err != nil {
 			return s.apiErr(err, fmt.Sprintf("ghstore: listing issues labelled %v", labels))
@@ -85,7 +107,11 @@ func (s *storeImpl) listIssuesSorted(ctx context.Context, labels []string, state
 func (s *storeImpl) listComments(ctx context.Context, issue int) ([]*github.IssueComment, error) {
 	opts := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: perPage}}
 	var all []*github.IssueComment
+	var guard transport.PageGuard
 	for {
+		if err := guard.Next(pageURL(pageOf(opts.Page), fmt.Sprintf("issues/%d/comments", issue), nil)); err != nil {
+			return nil, s.apiErr(err, fmt.Sprintf("ghstore: listing the comments of issue #%d", issue))
+		}
 		cs, resp, err := s.gh.Issues.ListComments(ctx, s.owner, s.repo, issue, opts)
 		if err != nil {
 			return nil, s.apiErr(err, fmt.Sprintf("ghstore: listing the comments of issue #%d", issue))
@@ -118,3 +144,12 @@ func labelNames(iss *github.Issue) []string {
 	}
 	return out
 }
+
+// scrubbedError is err with its message scrubbed of the token (errors.Is and As still see err).
+type scrubbedError struct {
+	err error
+	msg string
+}
+
+func (e scrubbedError) Error() string { return e.msg }
+func (e scrubbedError) Unwrap() error { return e.err }

@@ -25,6 +25,7 @@ type storeImpl struct {
 	stamps      *stamps // envelope timestamps, unique per Store
 	jitter      func() float64
 	recent      *recentWrites // what this Store wrote within Options.ReadLag (lag.go)
+	scrub       func(string) string
 }
 
 func newImpl(opts Options) (*storeImpl, error) {
@@ -54,6 +55,7 @@ func newImpl(opts Options) (*storeImpl, error) {
 		concurrency: opts.Concurrency,
 		trust:       newTrust(opts.Trusted, opts.Login),
 		jitter:      opts.Jitter,
+		scrub:       opts.Scrub,
 	}
 	if s.jitter == nil {
 		s.jitter = rand.Float64

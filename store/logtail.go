@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/google/go-github/v66/github"
+
+	"github.com/ghstore/ghstore/internal/transport"
 )
 
 // logTail is the end of an issue's log, from the page that holds the fold's base (DESIGN.md §3b):
@@ -61,10 +63,6 @@ func (t *logTail) holds(id int64) bool {
 	return false
 }
 
-// maxCommentPages bounds the pages one read of a log may list: 10,000 pages is a million comments,
-// past anything GitHub keeps on an issue; a server whose Link headers loop stops here with an error.
-const maxCommentPages = 10000
-
 // readLog lists the tail of issue n's log that holds the fold's base, knowing (from the issue as
 // read) that it has about count comments: the last page, the pages after it if comments arrived
 // meanwhile, and the pages before it until the base is in the tail. One request while the
@@ -72,9 +70,10 @@ const maxCommentPages = 10000
 func (s *storeImpl) readLog(ctx context.Context, n, count int) (*logTail, error) {
 	size, last := tailPage(count)
 	t := &logTail{pageSize: size, firstPage: last}
-	for page, fetched := last, 0; page != 0; fetched++ {
-		if fetched >= maxCommentPages {
-			return nil, fmt.Errorf("ghstore: listing the comments of issue #%d: more than %d pages (a server whose pages never end?)", n, maxCommentPages)
+	var guard transport.PageGuard
+	for page := last; page != 0; {
+		if err := guard.Next(pageURL(page, fmt.Sprintf("issues/%d/comments?per_page=%d", n, size), nil)); err != nil {
+			return nil, s.apiErr(err, fmt.Sprintf("ghstore: listing the comments of issue #%d", n))
 		}
 		cs, next, err := s.commentPage(ctx, n, size, page)
 		if err != nil {
@@ -82,9 +81,6 @@ func (s *storeImpl) readLog(ctx context.Context, n, count int) (*logTail, error)
 		}
 		if err := t.appendPage(ctx, s, cs); err != nil {
 			return nil, err
-		}
-		if next != 0 && next <= page {
-			return nil, fmt.Errorf("ghstore: listing the comments of issue #%d: page %d names page %d as the next (a Link that loops)", n, page, next)
 		}
 		page = next
 	}

@@ -86,6 +86,10 @@ type Options struct {
 	// embedded backend). Within it the Store trusts what it wrote over what a read shows it, and a
 	// Create re-checks its id for a racing duplicate once it has passed (lag.go).
 	ReadLag time.Duration
+	// Scrub, when set, cuts the token out of the text of every error from a request (the
+	// driver passes its Transport's Scrub): an owner or repo name a token was pasted into would
+	// otherwise carry it into the message.
+	Scrub func(string) string
 	// Jitter returns a number in [0, 1) for the randomised backoff after a lost race. Default
 	// math/rand/v2's Float64.
 	Jitter func() float64
