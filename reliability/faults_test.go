@@ -124,14 +124,6 @@ func (in *injector) off() {
 	in.mu.Unlock()
 }
 
-// resume sets the random rate again.
-func (in *injector) resume(rate float64) {
-	in.mu.Lock()
-	if in.random != nil {
-		in.random.rate = rate
-	}
-	in.mu.Unlock()
-}
 
 // injectedLog returns the faults applied so far.
 func (in *injector) injectedLog() []injected {

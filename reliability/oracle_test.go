@@ -145,17 +145,6 @@ func (v *repoView) data(id string) (any, bool) {
 	return oi.Fold, true
 }
 
-// issuesOf counts the issues (live or archived, trusted authors) of id.
-func (v *repoView) issuesOf(id string) int {
-	n := 0
-	for _, oi := range v.Issues {
-		if oi.Trusted && strings.EqualFold(oi.ID, id) {
-			n++
-		}
-	}
-	return n
-}
-
 // foldLog folds the trusted log as DESIGN.md §3 says: the initial state (or, for a legacy object,
 // the body), then each trusted update in (created_at, id) order; objects merge recursively,
 // everything else replaces; update_mode replace replaces the whole state; non-JSON comments are
@@ -261,15 +250,6 @@ func sameJSON(a, b []byte) bool {
 	va, err1 := decodeJSON(a)
 	vb, err2 := decodeJSON(b)
 	return err1 == nil && err2 == nil && reflect.DeepEqual(va, vb)
-}
-
-// jsonValue decodes a JSON text the test itself wrote; it panics on bad input (a test bug).
-func jsonValue(s string) any {
-	v, err := decodeJSON([]byte(s))
-	if err != nil {
-		panic(fmt.Sprintf("test JSON %q: %v", s, err))
-	}
-	return v
 }
 
 // liveIssues lists the numbers of the live issues (labelled stored-object and UID:<id>, by a

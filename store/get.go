@@ -10,18 +10,6 @@ import (
 	"github.com/ghstore/ghstore/internal/idkey"
 )
 
-// findIssue finds the issue of object id with ONE request (while there are at most 100 issues
-// carrying its labels): the issues labelled stored-object and UID:<id>, any state. Issues whose
-// author is not trusted are not objects (a stranger's issue that copies an object's labels is
-// ignored); among several, the oldest (lowest number) is the object. nil when there is none.
-func (s *storeImpl) findIssue(ctx context.Context, id string) (*github.Issue, error) {
-	all, err := s.findIssues(ctx, id)
-	if err != nil || len(all) == 0 {
-		return nil, err
-	}
-	return all[0], nil
-}
-
 // findIssues returns every live issue of id by a trusted author, oldest first.
 func (s *storeImpl) findIssues(ctx context.Context, id string) ([]*github.Issue, error) {
 	wait := lagWait

@@ -169,8 +169,8 @@ func labelNames(raw json.RawMessage) ([]string, bool) {
 
 func (s *server) createIssue(rc *reqCtx, r *repo) *answer {
 	var req struct {
-		Title  *string         `json:"title"`
-		Body   *string         `json:"body"`
+		Title     *string         `json:"title"`
+		Body      *string         `json:"body"`
 		Labels    json.RawMessage `json:"labels"`
 		Assignees json.RawMessage `json:"assignees"`
 		Assignee  json.RawMessage `json:"assignee"`

@@ -25,11 +25,11 @@ func TestIssueReactionsAndStateReason(t *testing.T) {
 	if _, err := acme.Reactions.DeleteIssueReaction(ctx, "acme", "data", 1, r.GetID()); ghStatus(err) != 403 {
 		t.Fatalf("deleting another's reaction: %v", err)
 	}
-	rs, _, err := acme.Reactions.ListIssueCommentReactions(ctx, "acme", "data", 1, nil)
+	_, _, err = acme.Reactions.ListIssueCommentReactions(ctx, "acme", "data", 1, nil)
 	if ghStatus(err) != 404 { // comment 1 does not exist: ids are global, not issue numbers
 		t.Fatalf("reactions of a missing comment: %v", err)
 	}
-	rs, _, err = acme.Reactions.ListIssueReactions(ctx, "acme", "data", 1, nil)
+	rs, _, err := acme.Reactions.ListIssueReactions(ctx, "acme", "data", 1, nil)
 	must(t, err)
 	if len(rs) != 1 {
 		t.Fatalf("list: %d", len(rs))

@@ -24,13 +24,13 @@ const placeholderTitle = "(lost: the journal record that created this issue was 
 
 // SalvageReport says what Salvage copied and what it left behind.
 type SalvageReport struct {
-	Journal   string   // the journal read
-	Records   int      // intact records copied
-	Mutations int      // the mutations in them
+	Journal   string // the journal read
+	Records   int    // intact records copied
+	Mutations int    // the mutations in them
 	// Placeholders is how many issues lost with a damaged record were replaced by a closed
 	// placeholder, so that the issues after them keep their numbers.
 	Placeholders int
-	Damaged   []Damage // the stretches no intact record covers, in order
+	Damaged      []Damage // the stretches no intact record covers, in order
 }
 
 // Damage is a stretch of a journal that holds no intact record.

@@ -54,7 +54,7 @@ type issue struct {
 	State       string // open | closed
 	StateReason *string
 	Labels      []*label
-	Assignees   []string   // logins, in the order given
+	Assignees   []string // logins, in the order given
 	Locked      bool
 	LockReason  *string    // active_lock_reason, when locked with one
 	Comments    []*comment // live comments, ascending id
@@ -180,8 +180,6 @@ func (st *state) tokenOwner(token string) string {
 func repoKey(owner, name string) string { return strings.ToLower(owner + "/" + name) }
 
 func (st *state) repo(owner, name string) *repo { return st.repos[repoKey(owner, name)] }
-
-func (st *state) allocID() int64 { id := st.nextID; st.nextID++; return id }
 
 // role is what login is to r; the owner is always OWNER.
 func (r *repo) role(login string) Role {
