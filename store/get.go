@@ -10,7 +10,10 @@ import (
 	"github.com/ghstore/ghstore/internal/idkey"
 )
 
-// findIssues returns every live issue of id by a trusted author, oldest first.
+// findIssues returns every live issue of id by a trusted author, oldest first, with ONE request
+// (while at most 100 issues carry its labels): the issues labelled stored-object and UID:<id>, any
+// state. Issues whose author is not trusted are not objects (a stranger's issue that copies an
+// object's labels is ignored); among several, the oldest (lowest number) is the object.
 func (s *storeImpl) findIssues(ctx context.Context, id string) ([]*github.Issue, error) {
 	wait := lagWait
 	for {
