@@ -29,7 +29,7 @@ func (p *plan) explainRows(e Estimate) ([]string, [][]any) {
 		if st.ins.upsert {
 			access += fmt.Sprintf(" with upsert (%s)", a)
 			detail = append(detail, fmt.Sprintf("%d requests (%d creating) per existing id, %d (%d) per new one",
-				updateRequests, updateCreating, insertRequests, insertCreating))
+				updateRequests, updateCreating, insertRequests, insertCreating), updateModel(e.Async))
 		} else {
 			detail = append(detail, fmt.Sprintf("%d requests (%d creating) per object", insertRequests, insertCreating))
 		}
@@ -42,6 +42,9 @@ func (p *plan) explainRows(e Estimate) ([]string, [][]any) {
 			req, cre = asyncUpdateRequests, asyncUpdateCreating
 		}
 		detail = append(detail, fmt.Sprintf("up to %s %s, %d requests (%d creating) each", objectsText(cost.Objects), verb, req, cre))
+		if st.kind == Update {
+			detail = append(detail, updateModel(e.Async))
+		}
 	}
 	if st.kind == Select && st.table == History {
 		detail = append(detail, "each object's log: its lookup and 1 request per 100 comments (2 if it is open)")
@@ -98,4 +101,13 @@ func durationText(d time.Duration) string {
 		d = d.Round(time.Millisecond)
 	}
 	return d.String()
+}
+
+// updateModel says what concurrent updates of one object do under the DSN's apply mode
+// (DESIGN.md §3a).
+func updateModel(async bool) string {
+	if async {
+		return "apply=async: last writer wins; read-modify-write needs apply=inline"
+	}
+	return "serializable; a lost race costs 3 requests more"
 }

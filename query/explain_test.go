@@ -50,9 +50,9 @@ func TestExplainCostsEveryStatementKind(t *testing.T) {
 		{"INSERT INTO objects (id, n) VALUES ('a', 1), ('b', 2)", e, "insert of 2 rows", 8, 6, []string{"4 requests (3 creating) per object"}},
 		{"INSERT INTO objects (id, n) VALUES ('a', 1), ('b', 2) ON DUPLICATE KEY UPDATE n = n + 1", e,
 			"insert of 2 rows with upsert (point lookup of 2 ids)", 2 + 2 + 2*4, 6, nil},
-		{"UPDATE objects SET n = 1 WHERE id = 'a'", e, "point lookup of 1 id", 2 + 4, 3, []string{"up to 1 object updated"}},
+		{"UPDATE objects SET n = 1 WHERE id = 'a'", e, "point lookup of 1 id", 2 + 4, 3, []string{"up to 1 object updated", "serializable; a lost race"}},
 		{"UPDATE objects SET n = 1", e, "scan", 6 + 250*4, 250 * 3, []string{"up to 250 objects updated"}},
-		{"UPDATE objects SET n = 1 WHERE id = 'a'", async, "point lookup of 1 id", 2 + 2, 2, nil},
+		{"UPDATE objects SET n = 1 WHERE id = 'a'", async, "point lookup of 1 id", 2 + 2, 2, []string{"apply=async: last writer wins; read-modify-write needs apply=inline"}},
 		{"DELETE FROM objects WHERE id IN ('a','b')", e, "point lookup of 2 ids", 2 + 2 + 2*1, 2, []string{"deleted"}},
 		// Many ids on a small store: the scan is cheaper, and says so.
 		{"DELETE FROM objects WHERE id IN ('a','b','c','d')", Estimate{Scanned: true, Objects: 50}, "scan (cheaper than a point lookup of 4 ids)", 1 + 4*1, 4, nil},
