@@ -72,7 +72,11 @@ type target struct {
 // newTarget sets up a run: with -repo, the named repository behind a recording proxy to GitHub
 // (skipped without GITHUB_TOKEN); without, acme/live on an in-process localgh served over
 // loopback, behind the same proxy, recording into a temporary cassette.
-func newTarget(t *testing.T) *target {
+func newTarget(t *testing.T) *target { t.Helper(); return newTargetRecording(t, "") }
+
+// newTargetRecording is newTarget; a local run records into cassette (a path without .yaml)
+// when it is not "".
+func newTargetRecording(t *testing.T, cassette string) *target {
 	t.Helper()
 	tg := &target{t: t, counts: &counter{}}
 	upstream := ""
@@ -108,7 +112,7 @@ func newTarget(t *testing.T) *target {
 		tg.settle = localRealism().Lag + 20*time.Millisecond
 		tg.params = []string{"writes_per_minute=0", "writes_per_hour=0"}
 		upstream = hs.URL
-		tg.cassette = filepath.Join(t.TempDir(), "local")
+		tg.cassette = firstNonEmpty(cassette, filepath.Join(t.TempDir(), "local"))
 	}
 	tg.proxy = httptest.NewServer(tg.counts.wrap(tg.recordingProxy(upstream)))
 	t.Cleanup(tg.proxy.Close)
