@@ -57,12 +57,18 @@ func serveCommand() command {
 				path := firstNonEmpty(*dir, cfg.Dir, ".ghstore")
 				ctx, stop := cancelOnInterrupt(ctx, sys)
 				defer stop()
+				// Listen first: a busy port must fail before anything is made on disk.
+				ln, err := net.Listen("tcp", *addr)
+				if err != nil {
+					return err
+				}
+				defer ln.Close()
 				srv, owner, err := openServer(path, cfg, *as, *token, *noLimits, realism())
 				if err != nil {
 					return err
 				}
 				defer srv.Close()
-				return listenAndServe(ctx, sys, srv, *addr, owner, *token != "", splitHosts(*hosts))
+				return listenAndServe(ctx, sys, srv, ln, owner, *token != "", splitHosts(*hosts))
 			}
 		},
 	}
@@ -137,12 +143,8 @@ func openServer(path string, cfg *driver.Config, as, token string, noLimits bool
 	return srv, owner, err
 }
 
-// listenAndServe serves srv on addr until ctx is done, after printing the base URL.
-func listenAndServe(ctx context.Context, sys *system, srv *localgh.Server, addr, owner string, ownToken bool, hosts []string) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return err
-	}
+// listenAndServe serves srv on ln until ctx is done, after printing the base URL.
+func listenAndServe(ctx context.Context, sys *system, srv *localgh.Server, ln net.Listener, owner string, ownToken bool, hosts []string) error {
 	base := "http://" + ln.Addr().String() + "/"
 	repos := srv.Repos()
 	if len(repos) == 0 {
@@ -167,7 +169,7 @@ func listenAndServe(ctx context.Context, sys *system, srv *localgh.Server, addr,
 	}
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	err = hs.Shutdown(shutdown)
+	err := hs.Shutdown(shutdown)
 	if serr := <-served; !errors.Is(serr, http.ErrServerClosed) {
 		err = errors.Join(err, serr)
 	}

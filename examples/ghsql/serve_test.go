@@ -3,6 +3,8 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -165,5 +167,23 @@ func TestServeReleasesTheDirectory(t *testing.T) {
 	out, err := exec.Command("ghsql", "snapshot", "-o", "-", "-dsn", "local:demo/demo?dir="+dir).CombinedOutput()
 	if err != nil || !strings.Contains(string(out), `"repository": "demo/demo"`) {
 		t.Errorf("snapshot after serve: %v\n%s", err, out)
+	}
+}
+
+// TestServeOnABusyPortMakesNoDirectory: serve on a port another listener holds fails before it
+// creates its -dir.
+func TestServeOnABusyPortMakesNoDirectory(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	dir := filepath.Join(t.TempDir(), "never")
+	out, err := exec.Command("ghsql", "serve", "-addr", ln.Addr().String(), "-dir", dir).CombinedOutput()
+	if err == nil {
+		t.Fatalf("serve on a busy port succeeded:\n%s", out)
+	}
+	if _, serr := os.Stat(dir); !errors.Is(serr, os.ErrNotExist) {
+		t.Fatalf("serve on a busy port made %s (stat: %v); output:\n%s", dir, serr, out)
 	}
 }
