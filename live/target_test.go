@@ -110,7 +110,9 @@ func newTargetRecording(t *testing.T, cassette string) *target {
 		t.Cleanup(hs.Close)
 		tg.local, tg.owner, tg.repo, tg.token = srv, localOwner, localRepo, localToken
 		tg.settle = localRealism().Lag + 20*time.Millisecond
-		tg.params = []string{"writes_per_minute=0", "writes_per_hour=0"}
+		// The server's limits are small; the client paces nothing but knows the server's lag.
+		tg.params = []string{"writes_per_minute=0", "writes_per_hour=0", "write_interval=0",
+			"read_lag=" + localRealism().Lag.String()}
 		upstream = hs.URL
 		tg.cassette = firstNonEmpty(cassette, filepath.Join(t.TempDir(), "local"))
 	}

@@ -45,8 +45,11 @@ func (s *storeImpl) create(ctx context.Context, id string, data []byte) (*Object
 	madeAt := s.clock.Now()
 	s.recent.noteCreate(id, n)
 
-	if err := s.checkNoOlder(ctx, id, n); err != nil {
-		return nil, err
+	if s.recent.lag <= 0 {
+		// Without lag the listing shows every older issue of the id now.
+		if err := s.checkNoOlder(ctx, id, n); err != nil {
+			return nil, err
+		}
 	}
 
 	env := envelope(compact, "append", n, s.stamps.next(), true)
@@ -60,8 +63,10 @@ func (s *storeImpl) create(ctx context.Context, id string, data []byte) (*Object
 		return nil, fmt.Errorf("ghstore: created %q as issue #%d but could not close it: %w", id, n, err)
 	}
 	if s.recent.lag > 0 {
-		// lag.go: a racing Create's issue may have been missing from the first listing. Once the
-		// lag bound has passed since ours was made, every older issue of the id shows.
+		// lag.go: a racing Create's issue may be missing from a listing for the lag bound; once
+		// it has passed since ours was made, every older issue of the id shows, so the check is
+		// made then (its wait overlaps the comment and the close; a duplicate found then archives
+		// ours, initial state and all).
 		if err := s.sleepUntil(ctx, madeAt.Add(s.recent.lag)); err != nil {
 			return nil, s.abandon(ctx, id, n, err)
 		}
@@ -86,7 +91,7 @@ func (s *storeImpl) create(ctx context.Context, id string, data []byte) (*Object
 // (case-insensitively, as labels compare), archives ours (issue n) and returns ErrDuplicateKey
 // naming the existing issue: readers use the oldest, so ours would never be read.
 func (s *storeImpl) checkNoOlder(ctx context.Context, id string, n int) error {
-	all, err := s.findIssues(ctx, id)
+	all, err := s.listIssuesOf(ctx, id) // not findIssues: ours need not show yet
 	if err != nil {
 		return s.abandon(ctx, id, n, err)
 	}
