@@ -59,18 +59,15 @@ func (r *recentWrites) forgetLocked(now time.Time) {
 }
 
 func (r *recentWrites) noteCreate(id string, issue int) {
-	if r.lag <= 0 {
-		return
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	now := r.now()
-	r.forgetLocked(now)
-	r.created[idkey.Of(id)] = recentCreate{issue: issue, at: now}
-	r.last = now
+	r.note(func(now time.Time) { r.created[idkey.Of(id)] = recentCreate{issue: issue, at: now} })
 }
 
 func (r *recentWrites) noteArchive(issue int) {
+	r.note(func(now time.Time) { r.archived[issue] = now })
+}
+
+// note records a write made now (when there is a lag bound at all), forgetting what is past it.
+func (r *recentWrites) note(record func(now time.Time)) {
 	if r.lag <= 0 {
 		return
 	}
@@ -78,7 +75,7 @@ func (r *recentWrites) noteArchive(issue int) {
 	defer r.mu.Unlock()
 	now := r.now()
 	r.forgetLocked(now)
-	r.archived[issue] = now
+	record(now)
 	r.last = now
 }
 
