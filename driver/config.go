@@ -3,55 +3,61 @@ package driver
 import (
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/ghstore/ghstore/internal/transport"
 	"github.com/ghstore/ghstore/store"
 )
 
-// Config is a parsed DSN: `[local:]owner/repo[?key=value&…]` (DESIGN.md §5).
+// Config is a parsed DSN: `[local:]owner/repo[?key=value&…]` (DESIGN.md §5). Its keys are
+// declared in dsn_keys.go; ParseDSN lists them.
 //
 // A Config from ParseDSN or NewConfig has every default filled in; FormatDSN writes only what
 // differs from those defaults, so ParseDSN(cfg.FormatDSN()) gives back an equal Config (but for
-// the token, which FormatDSN never writes).
+// the token, which FormatDSN never writes). In a Config built by hand, an empty Apply or Cache and
+// a zero Concurrency stand for their defaults.
 type Config struct {
 	Local bool   // the embedded backend
-	Dir   string // with Local: the on-disk directory; "" for memory
+	Dir   string // dir: with Local, the on-disk directory; "" for memory
 	Owner string
 	Repo  string
 
-	Token   string // never printed; from the DSN, else GITHUB_TOKEN, else GH_TOKEN
-	BaseURL string // GitHub Enterprise or any compatible server; "" for api.github.com
-	// Insecure allows a plain http:// BaseURL to a host other than loopback.
+	Token   string // token: never printed; "" for GITHUB_TOKEN, else GH_TOKEN
+	BaseURL string // base_url: GitHub Enterprise or any compatible server; "" for DefaultBaseURL
+	// Insecure (insecure) allows a plain http:// BaseURL to a host other than loopback.
 	Insecure bool
 
-	Apply           string        // "inline" (default) or "async"
-	Cache           string        // "etag" (default), "none" or "mirror"
-	Trusted         []string      // logins trusted besides OWNER/MEMBER/COLLABORATOR and the token's own
-	Timeout         time.Duration // per statement; per request for Store work (see ParseDSN)
-	MaxRetries      int
-	WritesPerMinute int // 0: off; default 80 (embedded: off)
-	WritesPerHour   int // 0: off; default 500 (embedded: off)
-	// WriteInterval spaces content-creating requests (send to send) after a burst of
-	// transport.DefaultWriteBurst; 0: off; default 1s (embedded: off). Content-creating requests
-	// always go one at a time.
+	Apply           string        // apply: "inline" or "async"; DefaultApply
+	Cache           string        // cache: "etag", "none" or "mirror"; DefaultCache
+	Trusted         []string      // trusted: logins trusted besides OWNER/MEMBER/COLLABORATOR and the token's own
+	Timeout         time.Duration // timeout: per statement; per request for Store work (see ParseDSN); 0: none
+	MaxRetries      int           // max_retries: 0: none; DefaultMaxRetries
+	WritesPerMinute int           // writes_per_minute: 0: off; DefaultWritesPerMinute (local: off)
+	WritesPerHour   int           // writes_per_hour: 0: off; DefaultWritesPerHour (local: off)
+	// WriteInterval (write_interval) spaces content-creating requests (send to send) after a
+	// burst of transport.DefaultWriteBurst; 0: off; DefaultWriteInterval (local: off).
+	// Content-creating requests always go one at a time.
 	WriteInterval time.Duration
-	// ReadLag bounds how long the server's reads may lag its writes (GitHub's replicas); within
-	// it the store trusts its own writes over what a read shows, and an INSERT re-checks its id
-	// for a racing duplicate once it has passed. 0: reads never lag; default 2s (embedded: 0).
+	// ReadLag (read_lag) bounds how long the server's reads may lag its writes (GitHub's
+	// replicas); within it the store trusts its own writes over what a read shows, and an INSERT
+	// re-checks its id for a racing duplicate once it has passed. 0: reads never lag;
+	// DefaultReadLag (local: 0).
 	ReadLag     time.Duration
-	Concurrency int // requests in flight for multi-object work; default 8
+	Concurrency int // concurrency: requests in flight for multi-object work; DefaultConcurrency
 }
 
-// Defaults of the DSN keys (DESIGN.md §5 and §6).
+// Defaults of the DSN keys on GitHub (DESIGN.md §5 and §6); dsn_keys.go says which differ on
+// local:.
 const (
-	DefaultApply           = "inline"
-	DefaultCache           = "etag"
-	DefaultMaxRetries      = 4
+	DefaultApply = "inline"
+	DefaultCache = "etag"
+	// DefaultMaxRetries is the transport's own default.
+	DefaultMaxRetries      = transport.DefaultMaxRetries
 	DefaultWritesPerMinute = 80
 	DefaultWritesPerHour   = 500
 	DefaultWriteInterval   = time.Second
@@ -67,29 +73,11 @@ const localPrefix = "local:"
 // NewConfig returns a Config for owner/repo with every default set, as ParseDSN would give for
 // the DSN "owner/repo" (or "local:owner/repo" when local is true). It does not validate names.
 func NewConfig(owner, repo string, local bool) *Config {
-	cfg := &Config{
-		Local:       local,
-		Owner:       owner,
-		Repo:        repo,
-		Apply:       DefaultApply,
-		Cache:       DefaultCache,
-		MaxRetries:  DefaultMaxRetries,
-		Concurrency: DefaultConcurrency,
-	}
-	if !local {
-		// The embedded backend has no secondary rate limit to stay under, so it paces nothing.
-		cfg.WritesPerMinute = DefaultWritesPerMinute
-		cfg.WritesPerHour = DefaultWritesPerHour
-		cfg.WriteInterval = DefaultWriteInterval
-		cfg.ReadLag = DefaultReadLag
+	cfg := &Config{Local: local, Owner: owner, Repo: repo}
+	for _, k := range dsnKeys {
+		k.value.setDefault(cfg, local)
 	}
 	return cfg
-}
-
-// dsnKeys are the keys a DSN may carry, in the order FormatDSN writes them.
-var dsnKeys = []string{
-	"token", "base_url", "insecure", "dir", "apply", "cache", "trusted", "timeout",
-	"max_retries", "writes_per_minute", "writes_per_hour", "write_interval", "read_lag", "concurrency",
 }
 
 // ParseDSN parses a DSN into a Config. Unknown keys, bad values and a repo that is not
@@ -97,27 +85,40 @@ var dsnKeys = []string{
 //
 // The DSN is `[local:]owner/repo[?key=value&…]` (values %-escaped as in a URL query):
 //
-//	token              the GitHub token (else GITHUB_TOKEN, else GH_TOKEN); never printed,
-//	                   nor quoted in an error (see below)
-//	base_url           REST API root of GitHub Enterprise or a compatible server (ghsql serve);
-//	                   http:// only to a loopback host unless insecure=true
-//	insecure=true      allow a plain http:// base_url to another host
-//	dir                with local: only, the embedded backend's directory (else in memory)
-//	apply              inline (default: every write is processed before it returns) or async
-//	cache              etag (default), none, or mirror (every object kept in memory, refreshed per statement)
+//	token              the GitHub token; never printed, nor quoted in an error (see below)
+//	                   (default GITHUB_TOKEN, else GH_TOKEN)
+//	base_url           REST API root of GitHub Enterprise or a compatible server (ghsql
+//	                   serve); http:// only to a loopback host unless insecure=true
+//	                   (default https://api.github.com/)
+//	insecure           true allows a plain http:// base_url to a host other than loopback
+//	                   (default off)
+//	dir                with local: only, the directory the embedded backend keeps
+//	                   repositories in (default in memory, per process)
+//	apply              inline (every write is processed before it returns) or async (an
+//	                   update is applied later, by ghsql process) (default inline)
+//	cache              etag (every read revalidated with If-None-Match), none, or mirror
+//	                   (every object kept in memory, refreshed once per statement)
+//	                   (default etag)
 //	trusted            logins trusted besides OWNER/MEMBER/COLLABORATOR, comma-separated
-//	timeout            per-statement deadline when the context has none (Go duration; 0: none);
-//	                   for work through Connector.Store() (ProcessAll, Snapshot) under a context
-//	                   without a deadline, the deadline of each request instead
-//	max_retries        retries of a safe request (default 4; 0: none)
-//	writes_per_minute  pacing of content-creating requests (default 80; local: 0 = off)
-//	writes_per_hour    (default 500; local: 0 = off)
-//	write_interval     least time between content-creating requests after a burst of 3, which
-//	                   always go one at a time (Go duration; default 1s; local: 0 = off)
+//	                   (default none)
+//	timeout            per-statement deadline when the context has none (Go duration; 0:
+//	                   none); for work through Connector.Store() (ProcessAll, Snapshot) under a
+//	                   context without a deadline, the deadline of each request instead
+//	                   (default none)
+//	max_retries        retries of a safe request after a network error or a 502/503/504 (0:
+//	                   none) (default 4)
+//	writes_per_minute  pacing of content-creating requests, to stay under GitHub's secondary
+//	                   limit (0: off) (default 80; local: off)
+//	writes_per_hour    the same, per hour (0: off) (default 500; local: off)
+//	write_interval     least time between content-creating requests after a burst of 3,
+//	                   which always go one at a time (Go duration; 0: off) (default 1s;
+//	                   local: off)
 //	read_lag           how long GitHub's reads may lag its writes: within it ghstore trusts its
-//	                   own writes, and an INSERT re-checks for a racing duplicate after it
-//	                   (Go duration; default 2s; local: 0)
-//	concurrency        requests in flight for multi-object work (default 8)
+//	                   own writes, and an INSERT re-checks for a racing duplicate after it (Go
+//	                   duration; 0: reads never lag) (default 2s; local: 0)
+//	concurrency        requests in flight for work on many objects (at least 1) (default 8)
+//
+// (dsn_keys.go declares the keys; a test checks this list against it.)
 //
 // The Config is a pure function of the DSN: a DSN without token= leaves Token empty, and
 // NewConnector looks up GITHUB_TOKEN and GH_TOKEN.
@@ -135,9 +136,10 @@ func ParseDSN(dsn string) (*Config, error) {
 	return cfg, sec.scrub(err)
 }
 
-// parseDSN is ParseDSN, its errors withholding sec.
+// parseDSN is ParseDSN, its errors withholding sec: it reads each key given into a Config of
+// defaults, then normalizes it as NewConnector does.
 func parseDSN(dsn string, sec secrets) (*Config, error) {
-	rest, query, hasQuery := strings.Cut(dsn, "?")
+	rest, query, _ := strings.Cut(dsn, "?")
 	local := false
 	if r, ok := strings.CutPrefix(rest, localPrefix); ok {
 		local, rest = true, r
@@ -146,172 +148,115 @@ func parseDSN(dsn string, sec secrets) (*Config, error) {
 	if !ok || strings.Contains(repo, "/") {
 		return nil, dsnErr("", "the repository must be owner/repo, as in \"acme/app-data\" (%s)", sec.got(rest))
 	}
-	if err := checkOwner(owner, sec); err != nil {
-		return nil, err
-	}
-	if err := checkRepo(repo, sec); err != nil {
-		return nil, err
-	}
 	cfg := NewConfig(owner, repo, local)
-	if !hasQuery || query == "" {
-		return cfg, nil
-	}
-	values, err := url.ParseQuery(query)
-	if err != nil {
-		// url's errors quote the offending text, which may hold the token: say only what is wrong.
-		return nil, dsnErr("", "the parameters after '?' are not key=value pairs joined by '&' (use %%-escapes for '&', '=', '%%', ';' and '+' in values)")
-	}
-	// Keys in a fixed order, so that the first error reported does not depend on map order.
-	keys := make([]string, 0, len(values))
-	for k := range values {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		if !slices.Contains(dsnKeys, k) {
-			if sec.looksSecret(k) || len(k) > maxShownValue {
-				return nil, dsnErr("", "a key %s is not a DSN key; a token goes in token= (known: %s)", sec.quote(k), strings.Join(dsnKeys, ", "))
-			}
-			return nil, dsnErr(k, "unknown key (known: %s)", strings.Join(dsnKeys, ", "))
-		}
-		if len(values[k]) > 1 {
-			return nil, dsnErr(k, "given %d times; give it once", len(values[k]))
-		}
-	}
-	for _, k := range keys {
-		if err := cfg.set(k, values[k][0], sec); err != nil {
+	if query != "" {
+		if err := cfg.parseKeys(query, sec); err != nil {
 			return nil, err
 		}
 	}
-	if cfg.Dir != "" && !cfg.Local {
-		return nil, dsnErr("dir", "only the embedded backend keeps a directory: write local:%s/%s?dir=…", cfg.Owner, cfg.Repo)
-	}
-	if cfg.BaseURL != "" && cfg.Local {
-		return nil, dsnErr("base_url", "local: is the embedded backend and sends no request to a server; drop local: to use base_url")
-	}
-	if err := cfg.checkBaseURL(sec); err != nil {
+	if _, err := cfg.normalize(sec); err != nil {
 		return nil, err
 	}
 	return cfg, nil
 }
 
-// set applies one key's value; its errors withhold sec.
-func (cfg *Config) set(key, value string, sec secrets) error {
-	switch key {
-	case "token":
-		if value == "" {
-			return dsnErr(key, "is empty; leave it out to use GITHUB_TOKEN or GH_TOKEN")
-		}
-		if strings.ContainsFunc(value, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
-			// Never echo the value: it is a secret.
-			return dsnErr(key, "holds a space or control character")
-		}
-		cfg.Token = value
-	case "base_url":
-		if value == "" {
-			return dsnErr(key, "is empty; leave it out for %s", DefaultBaseURL)
-		}
-		cfg.BaseURL = value
-	case "insecure":
-		b, err := strconv.ParseBool(value)
-		if err != nil {
-			return dsnErr(key, "must be true or false (%s)", sec.got(value))
-		}
-		cfg.Insecure = b
-	case "dir":
-		if value == "" {
-			return dsnErr(key, "is empty; leave it out for an in-memory repository")
-		}
-		if strings.ContainsRune(value, 0) {
-			return dsnErr(key, "holds a NUL byte")
-		}
-		cfg.Dir = value
-	case "apply":
-		if value != "inline" && value != "async" {
-			return dsnErr(key, "must be inline or async (%s)", sec.got(value))
-		}
-		cfg.Apply = value
-	case "cache":
-		if value != "etag" && value != "none" && value != "mirror" {
-			return dsnErr(key, "must be etag, none or mirror (%s)", sec.got(value))
-		}
-		cfg.Cache = value
-	case "trusted":
-		cfg.Trusted = nil
-		if value == "" {
-			return nil
-		}
-		for login := range strings.SplitSeq(value, ",") {
-			if err := checkLogin(login); err != nil {
-				return dsnErr(key, "%s is not a GitHub login: %v", sec.quote(login), err)
+// parseKeys reads the DSN's query (after '?') into cfg; its errors withhold sec.
+func (cfg *Config) parseKeys(query string, sec secrets) error {
+	values, err := url.ParseQuery(query)
+	if err != nil {
+		// url's errors quote the offending text, which may hold the token: say only what is wrong.
+		return dsnErr("", "the parameters after '?' are not key=value pairs joined by '&' (use %%-escapes for '&', '=', '%%', ';' and '+' in values)")
+	}
+	// Keys in a fixed order, so that the first error reported does not depend on map order.
+	names := slices.Sorted(maps.Keys(values))
+	known := strings.Join(keyNames(), ", ")
+	for _, name := range names {
+		if keyNamed(name) == nil {
+			if sec.looksSecret(name) || len(name) > maxShownValue {
+				return dsnErr("", "a key %s is not a DSN key; a token goes in token= (known: %s)", sec.quote(name), known)
 			}
-			cfg.Trusted = append(cfg.Trusted, login)
+			return dsnErr(name, "unknown key (known: %s)", known)
 		}
-	case "timeout", "write_interval", "read_lag":
-		d, err := time.ParseDuration(value)
-		if err != nil || d < 0 {
-			example := "30s or 2m"
-			if key != "timeout" {
-				example = "1s or 500ms"
-			}
-			return dsnErr(key, "must be a Go duration ≥ 0 such as %s (%s)", example, sec.got(value))
+		if len(values[name]) > 1 {
+			return dsnErr(name, "given %d times; give it once", len(values[name]))
 		}
-		switch key {
-		case "timeout":
-			cfg.Timeout = d
-		case "write_interval":
-			cfg.WriteInterval = d
-		default:
-			cfg.ReadLag = d
-		}
-	case "max_retries", "writes_per_minute", "writes_per_hour", "concurrency":
-		n, err := strconv.Atoi(value)
-		if err != nil || n < 0 || n > 1_000_000 {
-			return dsnErr(key, "must be a whole number from 0 to 1000000 (%s)", sec.got(value))
-		}
-		switch key {
-		case "max_retries":
-			cfg.MaxRetries = n
-		case "writes_per_minute":
-			cfg.WritesPerMinute = n
-		case "writes_per_hour":
-			cfg.WritesPerHour = n
-		case "concurrency":
-			if n == 0 {
-				return dsnErr(key, "must be at least 1")
-			}
-			cfg.Concurrency = n
+	}
+	for _, name := range names {
+		if err := keyNamed(name).value.parse(cfg, name, values[name][0], sec); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// checkBaseURL refuses what cannot be a REST API root, and plain HTTP off this machine unless
-// insecure=true: the token would travel in clear text. Its errors withhold sec.
-func (cfg *Config) checkBaseURL(sec secrets) error {
-	if cfg.BaseURL == "" {
-		return nil
+// normalize is the one check of a Config, for ParseDSN and NewConnector alike (as
+// go-sql-driver/mysql's): the owner and repository names; the defaults that zero values of a
+// Config built by hand stand for, filled in; every key's rules; the rules between keys; and last
+// the API root, which it returns: base_url (parsed here only), else DefaultBaseURL, and for
+// local: the in-process address. Its errors withhold sec.
+func (cfg *Config) normalize(sec secrets) (*url.URL, error) {
+	if err := checkOwner(cfg.Owner, sec); err != nil {
+		return nil, err
+	}
+	if err := checkRepo(cfg.Repo, sec); err != nil {
+		return nil, err
+	}
+	cfg.fillDefaults()
+	for _, k := range dsnKeys {
+		if err := k.value.check(cfg, k.name, sec); err != nil {
+			return nil, err
+		}
+	}
+	for _, k := range dsnKeys {
+		if k.fits == nil {
+			continue
+		}
+		if err := k.fits(cfg, sec); err != nil {
+			return nil, err
+		}
+	}
+	return cfg.apiRoot(sec)
+}
+
+// fillDefaults gives the keys whose zero value stands for their default that default.
+func (cfg *Config) fillDefaults() {
+	for _, k := range dsnKeys {
+		if k.zeroIsDefault && k.value.isZero(cfg) {
+			k.value.setDefault(cfg, cfg.Local)
+		}
+	}
+}
+
+// apiRoot is where the Connector's requests go. It refuses a base_url that cannot be a REST API
+// root, and plain HTTP off this machine unless insecure=true: the token would travel in clear
+// text. Its errors withhold sec.
+func (cfg *Config) apiRoot(sec secrets) (*url.URL, error) {
+	switch {
+	case cfg.Local:
+		return url.Parse(localAPIRoot)
+	case cfg.BaseURL == "":
+		return url.Parse(DefaultBaseURL)
 	}
 	u, err := url.Parse(cfg.BaseURL)
 	if err != nil {
-		return dsnErr("base_url", "is not a URL")
+		return nil, dsnErr("base_url", "is not a URL")
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return dsnErr("base_url", "must start with https:// (or http:// for a loopback server); got scheme %s", sec.quote(u.Scheme))
+		return nil, dsnErr("base_url", "must start with https:// (or http:// for a loopback server); got scheme %s", sec.quote(u.Scheme))
 	}
 	if u.User != nil {
-		return dsnErr("base_url", "must not carry user information; give the token with token= or GITHUB_TOKEN")
+		return nil, dsnErr("base_url", "must not carry user information; give the token with token= or GITHUB_TOKEN")
 	}
 	if u.Host == "" || u.Hostname() == "" {
-		return dsnErr("base_url", "has no host")
+		return nil, dsnErr("base_url", "has no host")
 	}
 	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
-		return dsnErr("base_url", "must not have a query or fragment")
+		return nil, dsnErr("base_url", "must not have a query or fragment")
 	}
 	if u.Scheme == "http" && !cfg.Insecure && !isLoopback(u.Hostname()) {
-		return dsnErr("base_url", "plain http:// to %s, which is not loopback, would send the token in clear text; use https:// or add insecure=true", sec.quote(u.Hostname()))
+		return nil, dsnErr("base_url", "plain http:// to %s, which is not loopback, would send the token in clear text; use https:// or add insecure=true", sec.quote(u.Hostname()))
 	}
-	return nil
+	return u, nil
 }
 
 // isLoopback reports whether host names this machine.
@@ -327,45 +272,13 @@ func isLoopback(host string) bool {
 // never included. Keys equal to their defaults are left out.
 func (cfg *Config) FormatDSN() string {
 	def := NewConfig(cfg.Owner, cfg.Repo, cfg.Local)
+	c := cfg.Clone()
+	c.fillDefaults()
 	v := url.Values{}
-	if cfg.BaseURL != "" {
-		v.Set("base_url", cfg.BaseURL)
-	}
-	if cfg.Insecure {
-		v.Set("insecure", "true")
-	}
-	if cfg.Dir != "" {
-		v.Set("dir", cfg.Dir)
-	}
-	if cfg.Apply != "" && cfg.Apply != def.Apply {
-		v.Set("apply", cfg.Apply)
-	}
-	if cfg.Cache != "" && cfg.Cache != def.Cache {
-		v.Set("cache", cfg.Cache)
-	}
-	if len(cfg.Trusted) > 0 {
-		v.Set("trusted", strings.Join(cfg.Trusted, ","))
-	}
-	if cfg.Timeout != 0 {
-		v.Set("timeout", cfg.Timeout.String())
-	}
-	if cfg.MaxRetries != def.MaxRetries {
-		v.Set("max_retries", strconv.Itoa(cfg.MaxRetries))
-	}
-	if cfg.WritesPerMinute != def.WritesPerMinute {
-		v.Set("writes_per_minute", strconv.Itoa(cfg.WritesPerMinute))
-	}
-	if cfg.WritesPerHour != def.WritesPerHour {
-		v.Set("writes_per_hour", strconv.Itoa(cfg.WritesPerHour))
-	}
-	if cfg.WriteInterval != def.WriteInterval {
-		v.Set("write_interval", cfg.WriteInterval.String())
-	}
-	if cfg.ReadLag != def.ReadLag {
-		v.Set("read_lag", cfg.ReadLag.String())
-	}
-	if cfg.Concurrency != 0 && cfg.Concurrency != def.Concurrency {
-		v.Set("concurrency", strconv.Itoa(cfg.Concurrency))
+	for _, k := range dsnKeys {
+		if s := k.value.format(c); !k.secret && s != k.value.format(def) {
+			v.Set(k.name, s)
+		}
 	}
 	var b strings.Builder
 	if cfg.Local {

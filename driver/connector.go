@@ -26,7 +26,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -142,49 +141,28 @@ var tokenVars = []string{"GITHUB_TOKEN", "GH_TOKEN"}
 const localToken = "ghstore-local"
 
 func (d *Driver) newConnector(in *Config) (*Connector, error) {
-	cfg, err := normalize(in)
+	cfg := in.Clone()
+	// Errors withhold the Config's token and the environment's (see ParseDSN).
+	sec := append(secrets{cfg.Token}, envSecrets()...)
+	api, err := cfg.normalize(sec)
 	if err != nil {
-		return nil, err
+		return nil, sec.scrub(err)
 	}
 	c := &connector{cfg: cfg, drv: d, statements: newStatementCache(statementCacheSize)}
-	topts := transport.Options{
-		MaxRetries:      cfg.MaxRetries,
-		WritesPerMinute: cfg.WritesPerMinute,
-		WritesPerHour:   cfg.WritesPerHour,
-		// One content-creating request at a time per Connector, as GitHub asks (DESIGN.md §6),
-		// spaced WriteInterval apart after a short burst.
-		SerialWrites:  true,
-		WriteInterval: cfg.WriteInterval,
-		// cache=mirror keeps the ETag cache too: the mirror's refresh is a conditional request.
-		NoCache: cfg.Cache == "none",
-		// A statement's requests carry its deadline; this bounds those of work with none (the
-		// Store's ProcessAll, Snapshot, … under a context without a deadline).
-		RequestTimeout: cfg.Timeout,
-	}
-	if cfg.MaxRetries == 0 {
-		topts.MaxRetries = -1 // transport reads 0 as its default; the DSN's 0 means none
-	}
-	baseURL := cfg.BaseURL
-	sopts := store.Options{
-		Owner:       cfg.Owner,
-		Repo:        cfg.Repo,
-		Trusted:     cfg.Trusted,
-		Async:       cfg.Apply == "async",
-		Concurrency: cfg.Concurrency,
-		Mirror:      cfg.Cache == "mirror",
-		ReadLag:     cfg.ReadLag,
-	}
+	o := cfg.options()
+	// One content-creating request at a time per Connector, as GitHub asks (DESIGN.md §6),
+	// spaced WriteInterval apart after a short burst.
+	o.transport.SerialWrites = true
 	if cfg.Local {
 		be, err := d.locals.acquire(cfg)
 		if err != nil {
 			return nil, err
 		}
 		c.release = be.release
-		topts.Base = be.transport
-		topts.Token = oauth2.StaticTokenSource(&oauth2.Token{AccessToken: be.token})
+		o.transport.Base = be.transport
+		o.transport.Token = oauth2.StaticTokenSource(&oauth2.Token{AccessToken: be.token})
 		// The embedded repository's single user is its owner: no GET /user needed.
-		sopts.Login = cfg.Owner
-		baseURL = "http://local.ghstore.invalid/"
+		o.store.Login = cfg.Owner
 	} else {
 		token := cfg.Token
 		for _, v := range tokenVars {
@@ -197,29 +175,20 @@ func (d *Driver) newConnector(in *Config) (*Connector, error) {
 			return nil, ErrNoToken
 		}
 		c.httpBase = http.DefaultTransport.(*http.Transport).Clone()
-		topts.Base = c.httpBase
-		topts.Token = oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token, TokenType: "Bearer"})
-		if baseURL == "" {
-			baseURL = DefaultBaseURL
-		}
-	}
-	u, err := url.Parse(baseURL)
-	if err != nil {
-		c.closeAll()
-		return nil, dsnErr("base_url", "is not a URL")
+		o.transport.Base = c.httpBase
+		o.transport.Token = oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token, TokenType: "Bearer"})
 	}
 	// The token goes to the API's host only: never with a redirect elsewhere (the transport
 	// leaves it off), and such a redirect is not followed at all (CheckRedirect).
-	topts.TokenHosts = []string{u.Host}
-	c.tr = transport.New(topts)
-	hc := &http.Client{Transport: c.tr, CheckRedirect: transport.SameHostRedirects(topts.TokenHosts)}
-	if c.client, err = store.NewClient(hc, baseURL); err != nil {
+	o.transport.TokenHosts = []string{api.Host}
+	c.tr = transport.New(o.transport)
+	hc := &http.Client{Transport: c.tr, CheckRedirect: transport.SameHostRedirects(o.transport.TokenHosts)}
+	if c.client, err = store.NewClient(hc, api.String()); err != nil {
 		c.closeAll()
 		return nil, dsnErr("base_url", "is not an absolute URL")
 	}
-	sopts.Client = c.client
-	c.store, err = store.New(sopts)
-	if err != nil {
+	o.store.Client = c.client
+	if c.store, err = store.New(o.store); err != nil {
 		c.closeAll()
 		return nil, fmt.Errorf("ghstore: %w", err)
 	}
@@ -229,69 +198,6 @@ func (d *Driver) newConnector(in *Config) (*Connector, error) {
 // closeAll undoes a half-built connector.
 func (c *connector) closeAll() {
 	(&Connector{impl: c}).Close()
-}
-
-// normalize checks a Config that may have been built by hand and fills the defaults its zero
-// values stand for. It returns a copy.
-//
-// Its errors withhold the Config's token and the environment's (see ParseDSN).
-func normalize(in *Config) (*Config, error) {
-	cfg := in.Clone()
-	sec := append(secrets{cfg.Token}, envSecrets()...)
-	cfg, err := normalizeWith(cfg, sec)
-	return cfg, sec.scrub(err)
-}
-
-// normalizeWith is normalize, its errors withholding sec.
-func normalizeWith(cfg *Config, sec secrets) (*Config, error) {
-	if err := checkOwner(cfg.Owner, sec); err != nil {
-		return nil, err
-	}
-	if err := checkRepo(cfg.Repo, sec); err != nil {
-		return nil, err
-	}
-	if cfg.Apply == "" {
-		cfg.Apply = DefaultApply
-	}
-	if cfg.Cache == "" {
-		cfg.Cache = DefaultCache
-	}
-	if cfg.Concurrency == 0 {
-		cfg.Concurrency = DefaultConcurrency
-	}
-	for k, v := range map[string]string{"apply": cfg.Apply, "cache": cfg.Cache} {
-		probe := &Config{}
-		if err := probe.set(k, v, sec); err != nil {
-			return nil, err
-		}
-	}
-	for _, login := range cfg.Trusted {
-		if err := checkLogin(login); err != nil {
-			return nil, dsnErr("trusted", "%s is not a GitHub login: %v", sec.quote(login), err)
-		}
-	}
-	switch {
-	case cfg.Concurrency < 0:
-		return nil, dsnErr("concurrency", "must be at least 1")
-	case cfg.MaxRetries < 0:
-		return nil, dsnErr("max_retries", "must be ≥ 0")
-	case cfg.WritesPerMinute < 0:
-		return nil, dsnErr("writes_per_minute", "must be ≥ 0")
-	case cfg.WritesPerHour < 0:
-		return nil, dsnErr("writes_per_hour", "must be ≥ 0")
-	case cfg.WriteInterval < 0:
-		return nil, dsnErr("write_interval", "must be ≥ 0")
-	case cfg.Timeout < 0:
-		return nil, dsnErr("timeout", "must be ≥ 0")
-	case cfg.Dir != "" && !cfg.Local:
-		return nil, dsnErr("dir", "only the embedded backend keeps a directory")
-	case cfg.BaseURL != "" && cfg.Local:
-		return nil, dsnErr("base_url", "local: is the embedded backend and sends no request to a server")
-	}
-	if err := cfg.checkBaseURL(sec); err != nil {
-		return nil, err
-	}
-	return cfg, nil
 }
 
 // ping checks, once per Connector, that the repository exists, the token can see it, and it
@@ -309,22 +215,24 @@ func (c *connector) ping(ctx context.Context) error {
 		return c.mapPingError(err)
 	}
 	if !repo.GetHasIssues() {
-		return fmt.Errorf("%w (%s/%s)", ErrIssuesDisabled, c.cfg.Owner, c.cfg.Repo)
+		return fmt.Errorf("%w (%s/%s)", store.ErrIssuesDisabled, c.cfg.Owner, c.cfg.Repo)
 	}
 	c.pinged = true
 	return nil
 }
 
+// mapPingError puts GitHub's answers about the repository or the token in the store's words
+// (store.ErrRepoNotFound, …), as the store's own requests do.
 func (c *connector) mapPingError(err error) error {
 	var er *github.ErrorResponse
 	if errors.As(err, &er) && er.Response != nil {
 		switch er.Response.StatusCode {
 		case http.StatusNotFound:
-			return fmt.Errorf("%w: %s/%s", ErrRepoNotFound, c.cfg.Owner, c.cfg.Repo)
+			return fmt.Errorf("%w (%s/%s)", store.ErrRepoNotFound, c.cfg.Owner, c.cfg.Repo)
 		case http.StatusUnauthorized:
-			return fmt.Errorf("%w (%s/%s)", ErrBadCredentials, c.cfg.Owner, c.cfg.Repo)
+			return fmt.Errorf("%w (%s/%s)", store.ErrBadCredentials, c.cfg.Owner, c.cfg.Repo)
 		case http.StatusGone:
-			return fmt.Errorf("%w (%s/%s)", ErrIssuesDisabled, c.cfg.Owner, c.cfg.Repo)
+			return fmt.Errorf("%w (%s/%s)", store.ErrIssuesDisabled, c.cfg.Owner, c.cfg.Repo)
 		}
 	}
 	return fmt.Errorf("ghstore: ping %s/%s: %w", c.cfg.Owner, c.cfg.Repo, err)

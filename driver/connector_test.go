@@ -15,6 +15,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/ghstore/ghstore/internal/localgh"
+	"github.com/ghstore/ghstore/store"
 )
 
 // TestPrepareParsesOnce: a prepared statement is parsed once and bound per call.
@@ -273,13 +274,13 @@ func TestPing(t *testing.T) {
 		t.Errorf("a second Ping of one Connector sent a request")
 	}
 	db2.Close()
-	if err, _ := ping("acme/missing?token=tok-acme"); !errors.Is(err, ErrRepoNotFound) || !strings.Contains(err.Error(), "not found or the token cannot see it") {
+	if err, _ := ping("acme/missing?token=tok-acme"); !errors.Is(err, ErrRepoNotFound) || !errors.Is(err, store.ErrRepoNotFound) || !strings.Contains(err.Error(), "acme/missing") {
 		t.Errorf("Ping of a missing repo = %v", err)
 	}
-	if err, _ := ping("acme/ok?token=wrong-secret"); !errors.Is(err, ErrBadCredentials) || strings.Contains(err.Error(), "wrong-secret") {
+	if err, _ := ping("acme/ok?token=wrong-secret"); !errors.Is(err, ErrBadCredentials) || !errors.Is(err, store.ErrBadCredentials) || strings.Contains(err.Error(), "wrong-secret") {
 		t.Errorf("Ping with a bad token = %v", err)
 	}
-	if err, _ := ping("acme/noissues?token=tok-acme"); !errors.Is(err, ErrIssuesDisabled) {
+	if err, _ := ping("acme/noissues?token=tok-acme"); !errors.Is(err, ErrIssuesDisabled) || !errors.Is(err, store.ErrIssuesDisabled) {
 		t.Errorf("Ping of a repo without Issues = %v", err)
 	}
 }

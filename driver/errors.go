@@ -3,22 +3,35 @@ package driver
 import (
 	"errors"
 	"fmt"
+
+	"github.com/ghstore/ghstore/store"
 )
 
 // Sentinel errors. The driver's errors wrap them (and the store's own sentinels, such as
 // store.ErrDuplicateKey) with %w, and database/sql hands them back unchanged, so errors.Is and
 // errors.As work on what db.ExecContext, db.QueryContext, Rows.Err and Tx.Commit return.
+//
+// What GitHub says of the repository or the token has one vocabulary, the store's: the driver's
+// names for it are the store's sentinels themselves, so errors.Is(err, ErrRepoNotFound) and
+// errors.Is(err, store.ErrRepoNotFound) are one test, whether a Ping or a statement met it.
+var (
+	// ErrRepoNotFound is store.ErrRepoNotFound: GitHub answered 404 for the repository (it may
+	// not exist, or the token lacks access to it).
+	ErrRepoNotFound = store.ErrRepoNotFound
+	// ErrBadCredentials is store.ErrBadCredentials: GitHub answered 401 (the token is wrong,
+	// expired or revoked).
+	ErrBadCredentials = store.ErrBadCredentials
+	// ErrIssuesDisabled is store.ErrIssuesDisabled: the repository has Issues turned off (GitHub
+	// answered 410, or the repository says so), and objects live in issues.
+	ErrIssuesDisabled = store.ErrIssuesDisabled
+)
+
+// The driver's own sentinels.
 var (
 	// ErrBadDSN: the DSN cannot be used. The *DSNError wrapping it names the key and why.
 	ErrBadDSN = errors.New("ghstore: bad DSN")
 	// ErrNoToken: a DSN for GitHub with no token= and neither GITHUB_TOKEN nor GH_TOKEN set.
 	ErrNoToken = errors.New("ghstore: no token: give token= in the DSN or set GITHUB_TOKEN or GH_TOKEN")
-	// ErrRepoNotFound: GET /repos/{owner}/{repo} answered 404.
-	ErrRepoNotFound = errors.New("ghstore: repository not found or the token cannot see it")
-	// ErrBadCredentials: GitHub answered 401.
-	ErrBadCredentials = errors.New("ghstore: bad credentials: GitHub refused the token")
-	// ErrIssuesDisabled: the repository has Issues turned off, and objects live in issues.
-	ErrIssuesDisabled = errors.New("ghstore: the repository has Issues disabled; turn them on in its settings")
 	// ErrClosed: the Connector, connection or statement was closed.
 	ErrClosed = errors.New("ghstore: closed")
 	// ErrReadOnly: a write in a read-only transaction.

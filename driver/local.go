@@ -45,9 +45,10 @@ func newLocalBackends() *localBackends {
 	return &localBackends{mem: map[string]*localgh.Server{}, dirs: map[string]*dirBackend{}}
 }
 
-// serverOptions are the embedded backend's: GitHub's JSON and semantics, none of its limits.
+// serverOptions are the embedded backend's: GitHub's JSON and semantics, none of its limits,
+// and no request log (a server for real data keeps none).
 func serverOptions(dir, owner string) localgh.Options {
-	return localgh.Options{Dir: dir, AnyTokenAs: owner, RateLimit: -1, WritesPerMinute: -1, WritesPerHour: -1}
+	return localgh.Options{Dir: dir, AnyTokenAs: owner, RateLimit: -1, WritesPerMinute: -1, WritesPerHour: -1, RequestLog: -1}
 }
 
 func (l *localBackends) acquire(cfg *Config) (*localBackend, error) {
