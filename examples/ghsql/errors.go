@@ -18,8 +18,8 @@ import (
 
 // explain turns err (met at now) into words a person can act on: what went wrong and what to
 // do about it. Rate limits say when they reset; a 404, 401 or 410 from GitHub (raw from
-// go-github, or as ghstore's sentinel errors) gets its likely causes added; the rest passes
-// through, as ghstore's errors already name what was wrong.
+// go-github, or as the store's sentinel errors, which the driver's are) gets its likely causes
+// added; the rest passes through, as ghstore's errors already name what was wrong.
 func explain(err error, now time.Time) string {
 	var le *lineError
 	if errors.As(err, &le) {
@@ -52,11 +52,11 @@ func explain(err error, now time.Time) string {
 		return "canceled. A write that was under way may have been partly applied: look with SELECT before running it again."
 	case errors.Is(err, context.DeadlineExceeded):
 		return "timed out (the DSN's timeout=). A write that was under way may have been partly applied: look with SELECT before running it again."
-	case errors.Is(err, store.ErrRepoNotFound), errors.Is(err, driver.ErrRepoNotFound):
+	case errors.Is(err, store.ErrRepoNotFound):
 		return err.Error() + "\n  " + notFoundHint
-	case errors.Is(err, store.ErrBadCredentials), errors.Is(err, driver.ErrBadCredentials):
+	case errors.Is(err, store.ErrBadCredentials):
 		return err.Error() + "\n  " + badCredentialsHint
-	case errors.Is(err, store.ErrIssuesDisabled), errors.Is(err, driver.ErrIssuesDisabled):
+	case errors.Is(err, store.ErrIssuesDisabled):
 		return err.Error() + "\n  " + issuesDisabledHint
 	case errors.As(err, &ghe) && ghe.Response != nil:
 		repo := repoOf(ghe.Response.Request)
