@@ -21,8 +21,8 @@ import (
 type layer uint8
 
 const (
-	// connectorLayer is the Connector itself: the backend, the token and where it may go, the
-	// statements' deadlines.
+	// connectorLayer is the Connector itself: the backend, the token and the host it may go to
+	// (base_url: the transport's TokenHosts and the client), the statements' deadlines.
 	connectorLayer layer = 1 << iota
 	// transportLayer is internal/transport: retries, pacing, the ETag cache, request deadlines.
 	transportLayer
@@ -73,7 +73,7 @@ var dsnKeys = []dsnKey{
 		value: text{field: func(c *Config) *string { return &c.Token }, empty: "is empty; leave it out to use GITHUB_TOKEN or GH_TOKEN", rule: tokenRule},
 	},
 	{
-		name: "base_url", layers: connectorLayer | transportLayer,
+		name: "base_url", layers: connectorLayer,
 		doc:   "REST API root of GitHub Enterprise or a compatible server (ghsql serve); http:// only to a loopback host unless insecure=true",
 		zero:  DefaultBaseURL,
 		value: text{field: func(c *Config) *string { return &c.BaseURL }, empty: "is empty; leave it out for " + DefaultBaseURL},
