@@ -21,7 +21,7 @@ func (c *connector) rowsOf(ctx context.Context, plan *query.Plan) (driver.Rows, 
 // estimate is what EXPLAIN costs a plan with: the store as the last complete scan saw it, the
 // apply mode, and the Connector's write pacing.
 func (c *connector) estimate() query.Estimate {
-	e := query.Estimate{Async: c.cfg.Apply == "async", Pacing: pacingOf(c.cfg)}
+	e := query.Estimate{Async: c.cfg.Apply == "async", Pacing: pacingOf(c.cfg), ReadLag: c.cfg.ReadLag}
 	if f := c.lastScan.Load(); f != nil {
 		e.Scanned, e.Objects, e.Open = true, f.objects, f.open
 	}

@@ -16,6 +16,10 @@ type Estimate struct {
 	Async bool
 	// Pacing is how the Connector spaces content-creating requests.
 	Pacing Pacing
+	// ReadLag is the DSN's read_lag: a new object's INSERT is acknowledged only once that long
+	// has passed since its issue was made (a racing duplicate then shows), so the rows of a plain
+	// INSERT, made one after another, take at least that long each.
+	ReadLag time.Duration
 }
 
 // Cost is the most a plan will cost: the objects it writes, the requests it sends and how many
@@ -87,6 +91,9 @@ func (p *plan) cost(e Estimate) Cost {
 		c.ContentCreating = c.Objects * perCreating
 	}
 	c.LeastTime = e.Pacing.LeastTime(c.ContentCreating)
+	if st.kind == Insert && !st.ins.upsert { // an upsert's rows may all exist: no lag wait
+		c.LeastTime = max(c.LeastTime, time.Duration(c.Objects)*e.ReadLag)
+	}
 	return c
 }
 

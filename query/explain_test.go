@@ -89,6 +89,15 @@ func TestExplainLeastTime(t *testing.T) {
 	if r := explainOf(t, "SELECT * FROM objects", gh); r[5] != "0s" {
 		t.Fatalf("a SELECT's least_time is %v", r[5])
 	}
+	// With read_lag, each new row waits out the lag after its issue is made (its three writes
+	// overlap the wait); an upsert's rows may all exist, so it adds nothing.
+	lagged := Estimate{ReadLag: 2 * time.Second}
+	if r := explainOf(t, "INSERT INTO objects (id, n) VALUES ('a', 1), ('b', 2), ('c', 3)", lagged); r[5] != "6s" {
+		t.Fatalf("3 rows at read_lag 2s: least_time %v, want 6s", r[5])
+	}
+	if r := explainOf(t, "INSERT INTO objects (id, n) VALUES ('a', 1) ON DUPLICATE KEY UPDATE n = n + 1", lagged); r[5] != "0s" {
+		t.Fatalf("an upsert at read_lag 2s: least_time %v, want 0s", r[5])
+	}
 }
 
 // TestPacingLeastTime checks the pacing replay against schedules worked out by hand.

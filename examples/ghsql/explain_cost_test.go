@@ -13,7 +13,7 @@ import (
 
 // explainPacing is the pacing TestExplainMatchesWhatStatementsCost runs under: spacing after a
 // burst, short enough for a test, long enough to be measured against request latency.
-const explainPacing = "writes_per_minute=0&writes_per_hour=0&write_interval=25ms"
+const explainPacing = "writes_per_minute=0&writes_per_hour=0&write_interval=25ms&read_lag=0"
 
 // Bounds of TestExplainMatchesWhatStatementsCost, as EXPLAIN's documentation states them:
 // content-creating requests are exact (no race, no checkpoint here); requests are at most
