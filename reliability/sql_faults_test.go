@@ -182,6 +182,10 @@ func runSQLFault(t *testing.T, op sqlOp, at int, kind faultKind, persistent bool
 	case op.name == "insert" && got != "" && isDuplicateKey(err2):
 	case op.name == "delete" && got == "" && err2.Error() == "RowsAffected = 0, want 1":
 	case op.name == "update" && sameJSON([]byte(got), []byte(after)) && err2.Error() == "RowsAffected = 0, want 1":
+	case op.name == "update" && errors.Is(err, store.ErrUnsettled) && err2.Error() == "RowsAffected = 0, want 1":
+		// The first try's update is in the log (only its settling failed): the redo's fold has
+		// it, so the redo changes nothing and, as MySQL counts, affects 0 rows; it settles the
+		// body on its way (checked below).
 	default:
 		t.Fatalf("redoing %s without faults: %v\n%s", op.name, err2, report())
 	}
