@@ -73,6 +73,9 @@ func newImpl(opts Options) (*storeImpl, error) {
 	}
 	if opts.Mirror {
 		s.mirror = newMirror(s)
+		s.mirror.dir = opts.MirrorDir
+	} else if opts.MirrorDir != "" {
+		return nil, errors.New("ghstore: Options.MirrorDir needs Options.Mirror")
 	}
 	return s, nil
 }

@@ -57,6 +57,11 @@ type mirror struct {
 	flightMu sync.Mutex
 	flight   *refreshCall // the refresh in flight, if any
 
+	// dir keeps the mirror on disk (Options.MirrorDir, mirror_persist.go): loaded before the
+	// first walk, saved after each walk that changed something. diskTried: the load was tried.
+	dir       string
+	diskTried bool // guarded by flightMu's one-refresh-at-a-time
+
 	mu     sync.RWMutex
 	loaded bool              // a refresh has completed
 	since  time.Time         // the since of the next walk (zero: list everything)
@@ -172,11 +177,23 @@ func (m *mirror) ensure(ctx context.Context) error {
 // run is one refresh: a walk, again when the walk may have skipped an issue, and once more at a
 // since it moved.
 func (m *mirror) run(ctx context.Context) error {
+	if m.dir != "" && !m.diskTried {
+		m.diskTried = true
+		_, _ = m.load(m.dir) // a file that is missing or not this mirror's: start from GitHub
+	}
 	m.mu.RLock()
 	since := m.since
 	m.mu.RUnlock()
+	merged := 0
+	defer func() {
+		if m.dir != "" && merged > 0 {
+			// Best effort: a mirror not saved costs the next process requests, never data.
+			_ = m.save(m.dir)
+		}
+	}()
 	for walk := 1; ; walk++ {
 		res, err := m.walk(ctx, since)
+		merged += res.merged
 		if err != nil {
 			return err
 		}
@@ -207,6 +224,7 @@ type walkResult struct {
 	listed  int       // issues in the answers
 	newest  time.Time // the newest updated_at among them
 	shifted bool      // an issue appeared twice: one may have been skipped
+	merged  int       // entries that changed the mirror
 }
 
 // walk lists the gh-store issues updated at or after since and merges what changed.
@@ -263,6 +281,7 @@ func (m *mirror) walk(ctx context.Context, since time.Time) (walkResult, error) 
 		m.applyLocked(e)
 	}
 	m.mu.Unlock()
+	res.merged = len(entries)
 	return res, nil
 }
 

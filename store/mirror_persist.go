@@ -26,8 +26,8 @@ import (
 // that is of another format, or that cannot be read at all is ignored (the mirror then loads
 // from GitHub, as without a file), never an error of the read that loads it.
 //
-// Hooks mirror.go needs (not wired here): load before the first refresh (when Options names a
-// directory), save after each refresh that changed something.
+// mirror.run loads the file before its first walk (when Options.MirrorDir names a directory) and
+// saves it after each refresh that changed something.
 
 // mirrorFileFormat names the file's layout; another value is ignored.
 const mirrorFileFormat = "ghstore-mirror/1"

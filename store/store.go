@@ -101,6 +101,10 @@ type Options struct {
 	// GitHub), however many objects it holds; the first read lists them all. Writes update it from
 	// their own answers. See Refresh and SkipRefresh for one refresh per statement.
 	Mirror bool
+	// MirrorDir, with Mirror, keeps the mirror in a file in this directory (the driver's
+	// mirror_dir), so that a new process (an Actions job restoring it with actions/cache) starts
+	// warm and lists only what changed since it was saved.
+	MirrorDir string
 }
 
 // ListOptions narrow List.
