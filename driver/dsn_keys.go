@@ -14,8 +14,9 @@ import (
 // is read from a DSN and written back, the rules it keeps, and which layers it configures.
 // NewConfig, ParseDSN, FormatDSN, normalize (the checks of ParseDSN and NewConnector) and the
 // options the Connector builds its transport and store from are loops over dsnKeys; tests check
-// ParseDSN's doc and README's DSN table against it. A new key is one entry here and one Config
-// field.
+// ParseDSN's doc and README's DSN table against it. A new key is one entry here, one Config
+// field, and its entry in ParseDSN's doc and row in README's table (the tests say what to write),
+// plus a sample value in dsn_keys_test.go's layerSamples.
 
 // layer is a part of the stack a key configures.
 type layer uint8
