@@ -45,20 +45,32 @@ func entryRecord(e *store.Entry) *query.Record {
 	}
 }
 
-// queryPlan runs a SELECT (or any EXPLAIN) for its rows. The rows own a context derived from
-// ctx (with the DSN's timeout when ctx has none), cancelled by Rows.Close.
-func (c *connector) queryPlan(ctx context.Context, plan *query.Plan) (driver.Rows, error) {
-	if plan.Explain() {
-		// EXPLAIN sends no request: it costs the plan for the store as the last scan saw it.
-		m, open := 0, 0
-		if f := c.lastScan.Load(); f != nil {
-			m, open = f.objects, f.open
-		}
-		cols, data := plan.ExplainRows(m, open)
-		return &staticRows{cols: cols, data: data}, nil
+// run is one statement's work: the Connector, and the store view it reads, refreshed once for
+// the statement when the DSN says cache=mirror (DESIGN.md §6: an unchanged repository costs one
+// request answered 304 per statement).
+type run struct {
+	c  *connector
+	st *store.Store
+}
+
+// newRun starts a statement; reads tells whether it reads anything (a plain INSERT does not, so
+// it needs no refresh).
+func (c *connector) newRun(ctx context.Context, reads bool) (*run, error) {
+	if !reads {
+		return &run{c: c, st: c.store}, nil
 	}
+	st, err := c.store.Refreshed(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &run{c: c, st: st}, nil
+}
+
+// queryPlan runs a SELECT for its rows. The rows own a context derived from ctx (with the DSN's
+// timeout when ctx has none), cancelled by Rows.Close.
+func (c *connector) queryPlan(ctx context.Context, plan *query.Plan) (driver.Rows, error) {
 	ctx, cancel := c.statementContext(ctx)
-	ctx, err := c.refreshMirror(ctx)
+	r, err := c.newRun(ctx, true)
 	if err != nil {
 		cancel()
 		return nil, err
@@ -66,9 +78,9 @@ func (c *connector) queryPlan(ctx context.Context, plan *query.Plan) (driver.Row
 	var records iter.Seq2[*query.Record, error]
 	switch plan.Table() {
 	case query.History:
-		records = c.historyRecords(ctx, plan.Access())
+		records = r.historyRecords(ctx, plan.Access())
 	default:
-		records = c.objectRecords(ctx, plan.Access())
+		records = r.objectRecords(ctx, plan.Access())
 	}
 	return newRows(plan.Columns(), plan.Table(), plan.Select(records), cancel), nil
 }
@@ -81,14 +93,14 @@ func (c *connector) queryPlan(ctx context.Context, plan *query.Plan) (driver.Row
 // measured the store (DESIGN.md §6); the plan's WHERE still holds the id predicate, so Select
 // and Match keep exactly the objects named. Before any scan the store's size is unknown and
 // point lookups are kept: guessing "small" could scan a large store.
-func (c *connector) objects(ctx context.Context, acc query.Access) iter.Seq2[*store.Object, error] {
-	if f := c.lastScan.Load(); f != nil && acc.ScanCheaper(f.objects, f.open) {
+func (r *run) objects(ctx context.Context, acc query.Access) iter.Seq2[*store.Object, error] {
+	if f := r.c.lastScan.Load(); f != nil && acc.ScanCheaper(f.objects, f.open) {
 		acc = query.Access{Scan: true}
 	}
 	return func(yield func(*store.Object, error) bool) {
 		switch {
 		case len(acc.IDs) > 0:
-			objs, err := c.store.GetMany(ctx, acc.IDs)
+			objs, err := r.st.GetMany(ctx, acc.IDs)
 			if err != nil {
 				yield(nil, err)
 				return
@@ -100,7 +112,7 @@ func (c *connector) objects(ctx context.Context, acc query.Access) iter.Seq2[*st
 			}
 		case acc.Scan:
 			var f scanFigures
-			for o, err := range c.store.List(ctx, store.ListOptions{}) {
+			for o, err := range r.st.List(ctx, store.ListOptions{}) {
 				if err != nil {
 					yield(nil, err)
 					return
@@ -113,14 +125,14 @@ func (c *connector) objects(ctx context.Context, acc query.Access) iter.Seq2[*st
 					return
 				}
 			}
-			c.lastScan.Store(&f)
+			r.c.lastScan.Store(&f)
 		}
 	}
 }
 
-func (c *connector) objectRecords(ctx context.Context, acc query.Access) iter.Seq2[*query.Record, error] {
+func (r *run) objectRecords(ctx context.Context, acc query.Access) iter.Seq2[*query.Record, error] {
 	return func(yield func(*query.Record, error) bool) {
-		for o, err := range c.objects(ctx, acc) {
+		for o, err := range r.objects(ctx, acc) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -133,10 +145,10 @@ func (c *connector) objectRecords(ctx context.Context, acc query.Access) iter.Se
 }
 
 // historyRecords yields the log of each object the access names, one object's log at a time.
-func (c *connector) historyRecords(ctx context.Context, acc query.Access) iter.Seq2[*query.Record, error] {
+func (r *run) historyRecords(ctx context.Context, acc query.Access) iter.Seq2[*query.Record, error] {
 	return func(yield func(*query.Record, error) bool) {
 		logOf := func(id string) bool {
-			entries, err := c.store.History(ctx, id)
+			entries, err := r.st.History(ctx, id)
 			if errors.Is(err, store.ErrNotFound) {
 				return true
 			}
@@ -162,7 +174,7 @@ func (c *connector) historyRecords(ctx context.Context, acc query.Access) iter.S
 		if !acc.Scan {
 			return
 		}
-		for o, err := range c.objects(ctx, acc) {
+		for o, err := range r.objects(ctx, acc) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -174,38 +186,22 @@ func (c *connector) historyRecords(ctx context.Context, acc query.Access) iter.S
 	}
 }
 
-// refreshMirror brings the mirror (cache=mirror) up to date once for a statement, and returns the
-// context its reads use, which answer from the mirror without refreshing again (DESIGN.md §6: an
-// unchanged repository costs one request answered 304 per statement). Without the mirror it
-// returns ctx as it is.
-func (c *connector) refreshMirror(ctx context.Context) (context.Context, error) {
-	if c.cfg.Cache != "mirror" {
-		return ctx, nil
-	}
-	if err := c.store.Refresh(ctx); err != nil {
-		return nil, err
-	}
-	return store.SkipRefresh(ctx), nil
-}
-
 // execPlan runs a write (ctx already carries the statement's deadline).
 func (c *connector) execPlan(ctx context.Context, plan *query.Plan) (driver.Result, error) {
-	if plan.Kind() != query.Insert || plan.Upsert() { // a plain INSERT reads nothing
-		var err error
-		if ctx, err = c.refreshMirror(ctx); err != nil {
-			return nil, err
-		}
+	r, err := c.newRun(ctx, plan.Kind() != query.Insert || plan.Upsert())
+	if err != nil {
+		return nil, err
 	}
 	switch plan.Kind() {
 	case query.Insert:
 		if plan.Upsert() {
-			return c.upsert(ctx, plan)
+			return r.upsert(ctx, plan)
 		}
-		return c.insert(ctx, plan)
+		return r.insert(ctx, plan)
 	case query.Update:
-		return c.update(ctx, plan)
+		return r.update(ctx, plan)
 	case query.Delete:
-		return c.delete(ctx, plan)
+		return r.delete(ctx, plan)
 	}
 	return nil, fmt.Errorf("ghstore: internal error: statement kind %d is not a write", plan.Kind())
 }
@@ -220,7 +216,7 @@ func writeErr(verb string, done, total int, id string, err error) error {
 }
 
 // insert creates each row's object, in order.
-func (c *connector) insert(ctx context.Context, plan *query.Plan) (driver.Result, error) {
+func (r *run) insert(ctx context.Context, plan *query.Plan) (driver.Result, error) {
 	rows, err := plan.Rows()
 	if err != nil {
 		return nil, err
@@ -228,7 +224,7 @@ func (c *connector) insert(ctx context.Context, plan *query.Plan) (driver.Result
 	var res result
 	for i, row := range rows {
 		reportProgress(ctx, "inserting", i, len(rows), row.ID)
-		obj, err := c.store.Create(ctx, row.ID, row.Data)
+		obj, err := r.st.Create(ctx, row.ID, row.Data)
 		if err != nil {
 			return nil, writeErr("inserted", i, len(rows), row.ID, err)
 		}
@@ -243,14 +239,14 @@ func (c *connector) insert(ctx context.Context, plan *query.Plan) (driver.Result
 // upsert is INSERT … ON DUPLICATE KEY UPDATE: it reads the offered ids in one GetMany, then
 // creates each new row and assigns each existing one. A row whose Create loses a race to
 // another writer is read and assigned instead, as MySQL would.
-func (c *connector) upsert(ctx context.Context, plan *query.Plan) (driver.Result, error) {
+func (r *run) upsert(ctx context.Context, plan *query.Plan) (driver.Result, error) {
 	rows, err := plan.Rows()
 	if err != nil {
 		return nil, err
 	}
 	existing := map[string]*store.Object{}
 	if ids := plan.Access().IDs; len(ids) > 0 {
-		objs, err := c.store.GetMany(ctx, ids)
+		objs, err := r.st.GetMany(ctx, ids)
 		if err != nil {
 			return nil, err
 		}
@@ -265,13 +261,13 @@ func (c *connector) upsert(ctx context.Context, plan *query.Plan) (driver.Result
 		obj := existing[key]
 		var n int64
 		if obj == nil {
-			created, err := c.store.Create(ctx, row.ID, row.Data)
+			created, err := r.st.Create(ctx, row.ID, row.Data)
 			switch {
 			case err == nil:
 				existing[key], n = created, 1
 				obj = created
 			case errors.Is(err, store.ErrDuplicateKey):
-				if obj, err = c.store.Get(ctx, row.ID); err != nil {
+				if obj, err = r.st.Get(ctx, row.ID); err != nil {
 					return nil, writeErr("upserted", i, len(rows), row.ID, err)
 				}
 			default:
@@ -279,7 +275,7 @@ func (c *connector) upsert(ctx context.Context, plan *query.Plan) (driver.Result
 			}
 		}
 		if n == 0 {
-			updated, changed, err := c.store.UpdateObjectFunc(ctx, obj, func(cur *store.Object) (json.RawMessage, error) {
+			updated, changed, err := r.st.UpdateObjectFunc(ctx, obj, func(cur *store.Object) (json.RawMessage, error) {
 				return plan.AssignDuplicate(objectRecord(cur), row)
 			})
 			if err != nil {
@@ -300,9 +296,9 @@ func (c *connector) upsert(ctx context.Context, plan *query.Plan) (driver.Result
 
 // matching fetches what the access names and keeps the objects WHERE matches. It reads all of
 // them before anything is written, so a write cannot move the scan's pages under it.
-func (c *connector) matching(ctx context.Context, plan *query.Plan) ([]*store.Object, error) {
+func (r *run) matching(ctx context.Context, plan *query.Plan) ([]*store.Object, error) {
 	var out []*store.Object
-	for o, err := range c.objects(ctx, plan.Access()) {
+	for o, err := range r.objects(ctx, plan.Access()) {
 		if err != nil {
 			return nil, err
 		}
@@ -323,8 +319,8 @@ func (c *connector) matching(ctx context.Context, plan *query.Plan) ([]*store.Ob
 // an object lands first, the store hands back the object as that update left it, and WHERE and
 // SET are evaluated again on it (PostgreSQL's READ COMMITTED): the object is written if WHERE
 // still holds, and not counted if it no longer does.
-func (c *connector) update(ctx context.Context, plan *query.Plan) (driver.Result, error) {
-	objs, err := c.matching(ctx, plan)
+func (r *run) update(ctx context.Context, plan *query.Plan) (driver.Result, error) {
+	objs, err := r.matching(ctx, plan)
 	if err != nil {
 		return nil, err
 	}
@@ -337,7 +333,7 @@ func (c *connector) update(ctx context.Context, plan *query.Plan) (driver.Result
 	var res result
 	for i, o := range objs {
 		reportProgress(ctx, "updating", i, len(objs), o.ID)
-		_, changed, err := c.store.UpdateObjectFunc(ctx, o, reevaluate(plan, o, datas[i]))
+		_, changed, err := r.st.UpdateObjectFunc(ctx, o, reevaluate(plan, o, datas[i]))
 		if err != nil {
 			return nil, writeErr("updated", i, len(objs), o.ID, err)
 		}
@@ -370,15 +366,15 @@ func reevaluate(plan *query.Plan, matched *store.Object, data []byte) func(*stor
 }
 
 // delete archives every matched object. One deleted by someone else meanwhile is not counted.
-func (c *connector) delete(ctx context.Context, plan *query.Plan) (driver.Result, error) {
-	objs, err := c.matching(ctx, plan)
+func (r *run) delete(ctx context.Context, plan *query.Plan) (driver.Result, error) {
+	objs, err := r.matching(ctx, plan)
 	if err != nil {
 		return nil, err
 	}
 	var res result
 	for i, o := range objs {
 		reportProgress(ctx, "deleting", i, len(objs), o.ID)
-		err := c.store.DeleteObject(ctx, o)
+		err := r.st.DeleteObject(ctx, o)
 		if errors.Is(err, store.ErrNotFound) {
 			continue
 		}

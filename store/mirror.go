@@ -161,9 +161,9 @@ func (m *mirror) refresh(ctx context.Context) error {
 	}
 }
 
-// ensure refreshes unless skip is set and the mirror has been loaded.
-func (m *mirror) ensure(ctx context.Context) error {
-	if skipsRefresh(ctx) {
+// ensure refreshes unless skip is set (a Store from Refreshed) and the mirror has been loaded.
+func (m *mirror) ensure(ctx context.Context, skip bool) error {
+	if skip {
 		m.mu.RLock()
 		loaded := m.loaded
 		m.mu.RUnlock()
@@ -471,26 +471,4 @@ func (m *mirror) duplicatesOf(e *mirrored) []int {
 		return nil
 	}
 	return append([]int(nil), nums[1:]...)
-}
-
-// skipRefreshKey marks a context whose reads answer from the mirror without refreshing it.
-type skipRefreshKey struct{}
-
-// SkipRefresh returns a context with which a mirrored Store's reads (Get, GetMany, List) answer
-// from the mirror as it is, without the refresh each would otherwise send first (a mirror never
-// loaded is still loaded). A statement refreshes once and reads many times:
-//
-//	if err := st.Refresh(ctx); err != nil { … }
-//	ctx = store.SkipRefresh(ctx)
-//	… st.Get(ctx, id) … st.List(ctx, opts) …
-//
-// The writes of this Store update the mirror from their own answers, so the statement reads its
-// own writes without refreshing again. Stores without Options.Mirror ignore it.
-func SkipRefresh(ctx context.Context) context.Context {
-	return context.WithValue(ctx, skipRefreshKey{}, true)
-}
-
-func skipsRefresh(ctx context.Context) bool {
-	v, _ := ctx.Value(skipRefreshKey{}).(bool)
-	return v
 }

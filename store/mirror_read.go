@@ -8,13 +8,13 @@ import (
 
 // getManyMirrored answers GetMany from the mirror after one refresh: ids with no object are left
 // out, the order of ids is kept, and no request is sent per id.
-func (s *storeImpl) getManyMirrored(ctx context.Context, ids []string) ([]*Object, error) {
+func (s *storeImpl) getManyMirrored(ctx context.Context, ids []string, skip bool) ([]*Object, error) {
 	for _, id := range ids {
 		if err := ValidateID(id); err != nil {
 			return nil, err
 		}
 	}
-	if err := s.mirror.ensure(ctx); err != nil {
+	if err := s.mirror.ensure(ctx, skip); err != nil {
 		return nil, err
 	}
 	out := make([]*Object, 0, len(ids))
@@ -35,9 +35,9 @@ func (s *storeImpl) getManyMirrored(ctx context.Context, ids []string) ([]*Objec
 // trusted authors, the oldest issue of an id met twice, oldest first, ListOptions.Since compared
 // with the issue's updated_at, an unreadable object yielded as its error (the listing goes on), and
 // Limit counting the objects yielded.
-func (s *storeImpl) listMirrored(ctx context.Context, opts ListOptions) iter.Seq2[*Object, error] {
+func (s *storeImpl) listMirrored(ctx context.Context, opts ListOptions, skip bool) iter.Seq2[*Object, error] {
 	return func(yield func(*Object, error) bool) {
-		if err := s.mirror.ensure(ctx); err != nil {
+		if err := s.mirror.ensure(ctx, skip); err != nil {
 			yield(nil, err)
 			return
 		}

@@ -68,7 +68,7 @@ func TestMirrorWalkSurvivesAPageShift(t *testing.T) {
 	})
 	t.Logf("first read with a page shift (M=%d): %+v", m, c)
 	sameAsList(t, e, r)
-	c = e.measure(func() { check(t, r.Refresh(e.ctx)) })
+	c = e.measure(func() { refresh(t, r, e) })
 	if !c.only304() {
 		t.Fatalf("after the shift: %+v\n%s", c, e.requestLog())
 	}

@@ -213,7 +213,7 @@ func TestMirrorCorruptObject(t *testing.T) {
 		check(t, err)
 	}
 	r := e.store("carol", Options{Mirror: true})
-	check(t, r.Refresh(e.ctx))
+	refresh(t, r, e)
 	body := "not json"
 	_, _, err := e.client("acme").Issues.Edit(e.ctx, "acme", "data", 1, &github.IssueRequest{Body: &body})
 	check(t, err)

@@ -99,7 +99,7 @@ type Options struct {
 	// (Get, GetMany, List; not History) first refreshes it with one conditional list of the issues
 	// updated since the last refresh, which an unchanged repository answers 304 (not counted by
 	// GitHub), however many objects it holds; the first read lists them all. Writes update it from
-	// their own answers. See Refresh and SkipRefresh for one refresh per statement.
+	// their own answers. See Refreshed for one refresh per statement.
 	Mirror bool
 	// MirrorDir, with Mirror, keeps the mirror in a file in this directory (the driver's
 	// mirror_dir), so that a new process (an Actions job restoring it with actions/cache) starts
@@ -116,6 +116,8 @@ type ListOptions struct {
 // Store is an object store on one repository. It is safe for concurrent use.
 type Store struct {
 	impl *storeImpl
+	// refreshed: a view from Refreshed, whose mirrored reads do not refresh again.
+	refreshed bool
 }
 
 // New checks opts and makes a Store. It sends no request.
@@ -133,7 +135,7 @@ func (s *Store) Get(ctx context.Context, id string) (*Object, error) {
 		if err := ValidateID(id); err != nil {
 			return nil, err
 		}
-		if err := m.ensure(ctx); err != nil {
+		if err := m.ensure(ctx, s.refreshed); err != nil {
 			return nil, err
 		}
 		return m.lookup(id)
@@ -149,7 +151,7 @@ func (s *Store) Get(ctx context.Context, id string) (*Object, error) {
 // the order of ids.
 func (s *Store) GetMany(ctx context.Context, ids []string) ([]*Object, error) {
 	if s.impl.mirror != nil {
-		return s.impl.getManyMirrored(ctx, ids)
+		return s.impl.getManyMirrored(ctx, ids, s.refreshed)
 	}
 	return s.impl.getMany(ctx, ids)
 }
@@ -221,19 +223,23 @@ func (s *Store) DeleteObject(ctx context.Context, base *Object) error {
 // List pages through every live object (100 a page, never through the search API).
 func (s *Store) List(ctx context.Context, opts ListOptions) iter.Seq2[*Object, error] {
 	if s.impl.mirror != nil {
-		return s.impl.listMirrored(ctx, opts)
+		return s.impl.listMirrored(ctx, opts, s.refreshed)
 	}
 	return s.impl.list(ctx, opts)
 }
 
-// Refresh brings the mirror (Options.Mirror) up to date now: one conditional list request while
-// nothing changed. A statement calls it once and then reads with SkipRefresh(ctx). Without
-// Options.Mirror it does nothing.
-func (s *Store) Refresh(ctx context.Context) error {
+// Refreshed brings the mirror (Options.Mirror) up to date now, with one conditional list request
+// while nothing changed, and returns a view of s whose reads (Get, GetMany, List) answer from the
+// mirror as that refresh left it (and as this Store's own writes change it) without refreshing
+// again: what one SQL statement reads. Without Options.Mirror it returns s, sending nothing.
+func (s *Store) Refreshed(ctx context.Context) (*Store, error) {
 	if s.impl.mirror == nil {
-		return nil
+		return s, nil
 	}
-	return s.impl.mirror.refresh(ctx)
+	if err := s.impl.mirror.refresh(ctx); err != nil {
+		return nil, err
+	}
+	return &Store{impl: s.impl, refreshed: true}, nil
 }
 
 // History returns the object's log, the initial state first.
