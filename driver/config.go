@@ -49,6 +49,9 @@ type Config struct {
 	// DefaultReadLag (local: 0).
 	ReadLag     time.Duration
 	Concurrency int // concurrency: requests in flight for multi-object work; DefaultConcurrency
+	// MirrorDir (mirror_dir), with cache=mirror, keeps the mirror in a file in this directory so
+	// that a new process (an Actions job restoring it from actions/cache) starts warm.
+	MirrorDir string
 }
 
 // Defaults of the DSN keys on GitHub (DESIGN.md §5 and §6); dsn_keys.go says which differ on
@@ -117,6 +120,8 @@ func NewConfig(owner, repo string, local bool) *Config {
 //	                   own writes, and an INSERT re-checks for a racing duplicate after it (Go
 //	                   duration; 0: reads never lag) (default 2s; local: 0)
 //	concurrency        requests in flight for work on many objects (at least 1) (default 8)
+//	mirror_dir         with cache=mirror, a directory to keep the mirror in, so that a new
+//	                   process starts warm and reads only what changed (default none)
 //
 // (dsn_keys.go declares the keys; a test checks this list against it.)
 //

@@ -188,6 +188,7 @@ func (d *Driver) newConnector(in *Config) (*Connector, error) {
 		return nil, dsnErr("base_url", "is not an absolute URL")
 	}
 	o.store.Client = c.client
+	o.store.Scrub = c.tr.Scrub // an owner/repo a token was pasted into must not carry it into an error
 	if c.store, err = store.New(o.store); err != nil {
 		c.closeAll()
 		return nil, fmt.Errorf("ghstore: %w", err)

@@ -179,6 +179,19 @@ var dsnKeys = []dsnKey{
 		value:     number{field: func(c *Config) *int { return &c.Concurrency }, github: DefaultConcurrency, local: DefaultConcurrency, atLeastOne: true},
 		configure: func(c *Config, o *layerOptions) { o.store.Concurrency = c.Concurrency },
 	},
+	{
+		name: "mirror_dir", layers: storeLayer,
+		doc:   "with cache=mirror, a directory to keep the mirror in, so that a new process starts warm and reads only what changed",
+		zero:  "none",
+		value: text{field: func(c *Config) *string { return &c.MirrorDir }, empty: "is empty; leave it out to keep the mirror in memory only", rule: dirRule},
+		fits: func(c *Config, _ secrets) error {
+			if c.MirrorDir != "" && c.Cache != "mirror" {
+				return dsnErr("mirror_dir", "keeps the mirror: it needs cache=mirror")
+			}
+			return nil
+		},
+		configure: func(c *Config, o *layerOptions) { o.store.MirrorDir = c.MirrorDir },
+	},
 }
 
 // keyNamed is the key called name, or nil.

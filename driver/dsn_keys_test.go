@@ -53,7 +53,7 @@ func TestDSNKeyDefaults(t *testing.T) {
 				prefix = localPrefix
 			}
 			text := k.value.format(def)
-			if k.value.isZero(def) && (k.name == "base_url" || k.name == "dir") {
+			if k.value.isZero(def) && (k.name == "base_url" || k.name == "dir" || k.name == "mirror_dir") {
 				continue // their zero value is "not given": a DSN may not give it empty
 			}
 			got, err := ParseDSN(prefix + "acme/app?" + k.name + "=" + text)
@@ -218,6 +218,7 @@ var layerSamples = map[string][]string{
 	"dir": {"/tmp/x"}, "apply": {"async"}, "cache": {"none", "mirror"}, "trusted": {"bob"},
 	"timeout": {"30s"}, "max_retries": {"0", "2"}, "writes_per_minute": {"5"},
 	"writes_per_hour": {"50"}, "write_interval": {"2s"}, "read_lag": {"1s"}, "concurrency": {"3"},
+	"mirror_dir": {"/tmp/m"},
 }
 
 // TestDSNKeyLayers: each key changes exactly the transport's or the store's options its layers

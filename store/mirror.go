@@ -179,6 +179,11 @@ func (m *mirror) ensure(ctx context.Context, skip bool) error {
 func (m *mirror) run(ctx context.Context) error {
 	if m.dir != "" && !m.diskTried {
 		m.diskTried = true
+		// The file names the login trust was decided with: learn it first (GET /user, once per
+		// Store), or a new process would never match the file its predecessor saved.
+		if _, err := m.s.tokenLogin(ctx); err != nil {
+			return err
+		}
 		_, _ = m.load(m.dir) // a file that is missing or not this mirror's: start from GitHub
 	}
 	m.mu.RLock()

@@ -21,7 +21,7 @@ func TestMirrorDirStartsWarm(t *testing.T) {
 	_, err := async.Update(e.ctx, "b", json.RawMessage(`{"n":2}`)) // b is open: its log is read
 	check(t, err)
 
-	first := e.store("carol", Options{Mirror: true, MirrorDir: dir})
+	first := e.store("carol", Options{Mirror: true, MirrorDir: dir, Login: "carol"})
 	cold := e.measure(func() {
 		_, err := first.Get(e.ctx, "b")
 		check(t, err)
@@ -30,7 +30,7 @@ func TestMirrorDirStartsWarm(t *testing.T) {
 		t.Fatalf("the first mirror's cold read cost %d requests, want the listing and b's log", cold.requests)
 	}
 
-	second := e.store("carol", Options{Mirror: true, MirrorDir: dir})
+	second := e.store("carol", Options{Mirror: true, MirrorDir: dir, Login: "carol"})
 	warm := e.measure(func() {
 		got, err := second.Get(e.ctx, "b")
 		check(t, err)
@@ -46,7 +46,7 @@ func TestMirrorDirStartsWarm(t *testing.T) {
 	_, err = writer.Update(e.ctx, "c", json.RawMessage(`{"n":3}`))
 	check(t, err)
 	check(t, writer.Delete(e.ctx, "a"))
-	third := e.store("carol", Options{Mirror: true, MirrorDir: dir})
+	third := e.store("carol", Options{Mirror: true, MirrorDir: dir, Login: "carol"})
 	got, err := third.Get(e.ctx, "c")
 	check(t, err)
 	if !jsonEqual(got.Data, []byte(`{"n":3}`)) {
