@@ -65,7 +65,7 @@ const (
 	DefaultWritesPerHour   = 500
 	DefaultWriteInterval   = time.Second
 	DefaultReadLag         = 2 * time.Second
-	DefaultConcurrency     = 8
+	DefaultConcurrency     = store.DefaultConcurrency
 	// DefaultBaseURL is GitHub's REST API, used when base_url is not given.
 	DefaultBaseURL = store.DefaultBaseURL
 )

@@ -69,7 +69,7 @@ func newImpl(opts Options) (*storeImpl, error) {
 	}
 	s.recent = newRecentWrites(opts.ReadLag, s.clock.Now)
 	if s.concurrency == 0 {
-		s.concurrency = 8
+		s.concurrency = DefaultConcurrency
 	}
 	if opts.Mirror {
 		s.mirror = newMirror(s)

@@ -80,7 +80,7 @@ type Options struct {
 	Async bool
 	// Clock stamps envelopes. Default clock.Real{}.
 	Clock clock.Clock
-	// Concurrency bounds requests in flight for multi-object work. 0 means 8.
+	// Concurrency bounds requests in flight for multi-object work. 0 means DefaultConcurrency.
 	Concurrency int
 	// ReadLag bounds how long GitHub's reads may lag its writes (0: they never do, as on the
 	// embedded backend). Within it the Store trusts what it wrote over what a read shows it, and a
@@ -106,6 +106,9 @@ type Options struct {
 	// warm and lists only what changed since it was saved.
 	MirrorDir string
 }
+
+// DefaultConcurrency is Options.Concurrency when it is 0 (and the driver's default).
+const DefaultConcurrency = 8
 
 // ListOptions narrow List.
 type ListOptions struct {
