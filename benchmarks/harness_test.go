@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ghstore/ghstore/driver"
 	"github.com/ghstore/ghstore/internal/localgh"
@@ -168,11 +167,6 @@ func (c cost) forbidden() []localgh.Request {
 	return out
 }
 
-// withLatency makes every answer wait d (real time) until the benchmark or test ends.
-func (e *env) withLatency(d time.Duration) {
-	e.srv.SetLatency(d)
-	e.tb.Cleanup(func() { e.srv.SetLatency(0) })
-}
 
 func must(tb testing.TB, err error) {
 	tb.Helper()

@@ -262,16 +262,16 @@ func TestPing(t *testing.T) {
 	hs := httptest.NewServer(srv)
 	defer hs.Close()
 
-	ping := func(dsn string) (error, *Connector) {
+	ping := func(dsn string) (*Connector, error) {
 		db, c := openDSN(t, dsn+"&base_url="+hs.URL)
-		return db.Ping(), c
+		return c, db.Ping()
 	}
-	err, c := ping("acme/ok?token=tok-acme")
+	c, err := ping("acme/ok?token=tok-acme")
 	if err != nil {
 		t.Fatal(err)
 	}
 	before := c.Stats().Requests
-	if err, _ := ping("acme/ok?token=tok-acme"); err != nil {
+	if _, err := ping("acme/ok?token=tok-acme"); err != nil {
 		t.Fatal(err)
 	}
 	db2 := sql.OpenDB(c)
@@ -280,13 +280,13 @@ func TestPing(t *testing.T) {
 		t.Errorf("a second Ping of one Connector sent a request")
 	}
 	db2.Close()
-	if err, _ := ping("acme/missing?token=tok-acme"); !errors.Is(err, ErrRepoNotFound) || !errors.Is(err, store.ErrRepoNotFound) || !strings.Contains(err.Error(), "acme/missing") {
+	if _, err := ping("acme/missing?token=tok-acme"); !errors.Is(err, ErrRepoNotFound) || !errors.Is(err, store.ErrRepoNotFound) || !strings.Contains(err.Error(), "acme/missing") {
 		t.Errorf("Ping of a missing repo = %v", err)
 	}
-	if err, _ := ping("acme/ok?token=wrong-secret"); !errors.Is(err, ErrBadCredentials) || !errors.Is(err, store.ErrBadCredentials) || strings.Contains(err.Error(), "wrong-secret") {
+	if _, err := ping("acme/ok?token=wrong-secret"); !errors.Is(err, ErrBadCredentials) || !errors.Is(err, store.ErrBadCredentials) || strings.Contains(err.Error(), "wrong-secret") {
 		t.Errorf("Ping with a bad token = %v", err)
 	}
-	if err, _ := ping("acme/noissues?token=tok-acme"); !errors.Is(err, ErrIssuesDisabled) || !errors.Is(err, store.ErrIssuesDisabled) {
+	if _, err := ping("acme/noissues?token=tok-acme"); !errors.Is(err, ErrIssuesDisabled) || !errors.Is(err, store.ErrIssuesDisabled) {
 		t.Errorf("Ping of a repo without Issues = %v", err)
 	}
 }

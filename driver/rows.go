@@ -87,7 +87,6 @@ func (r *rows) ColumnTypeDatabaseTypeName(i int) string { return r.cols[i].Type 
 
 var (
 	typeString = reflect.TypeFor[string]()
-	typeBytes  = reflect.TypeFor[[]byte]()
 	typeInt64  = reflect.TypeFor[int64]()
 	typeFloat  = reflect.TypeFor[float64]()
 	typeBool   = reflect.TypeFor[bool]()
