@@ -2,19 +2,12 @@ package benchmarks
 
 import "testing"
 
-// TestCostUpdateInline: an inline (read-your-writes) update costs at most 5 requests, 3 of them
-// content-creating: GET the object's issue (a 304 when it was read before), POST the comment,
-// GET the issue's comments, PATCH body + close, POST +1.
-//
-// DESIGN.md §6 targets 4 (folding the state read plus the patch, and trusting the PATCH answer's
-// comment count to reveal a race). That is not safe: a closed issue's body lags its comment count
-// while another writer is between its comment and its PATCH. A writer that reads in that window
-// folds a body that lacks the other update, its PATCH answer shows exactly the count it expects,
-// and if its PATCH lands after the other writer's settled one, the closed body silently loses an
-// update (store's 8-writers test lost updates in 3 of 4 runs that way, and store's
-// TestInlineUpdateInTheLagWindow forces that interleaving on every run). Folding the log listed
-// after our comment costs the one request more and makes the fold the truth. A later change that
-// lowers this must keep both of those tests green.
+// TestCostUpdateInline: an inline (read-your-writes, serializable) update costs at most 5
+// requests, 3 of them content-creating: GET the object's issue (a 304 when it was read before),
+// POST the comment naming its base digest, GET the log's tail, PATCH body + close, POST +1
+// (DESIGN.md §3a, §6). The list after the comment is what tells the writer whether its comment
+// applied or was superseded by a racing one; store's TestInlineUpdateInTheLagWindow and the
+// cross-process tests in reliability/serializable_test.go show why it is needed.
 func TestCostUpdateInline(t *testing.T) {
 	e := newEnv(t, serverOptions())
 	e.seed(0, 3)
