@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/go-github/v66/github"
-
 	"github.com/ghstore/ghstore/internal/transport"
 )
 
@@ -29,16 +27,13 @@ func (s *storeImpl) apiErr(err error, what string) error {
 		err = scrubbedError{err: err, msg: s.scrub(err.Error())}
 		what = s.scrub(what)
 	}
-	var er *github.ErrorResponse
-	if errors.As(err, &er) && er.Response != nil {
-		switch er.Response.StatusCode {
-		case http.StatusUnauthorized:
-			return fmt.Errorf("%s: %w: %v", what, ErrBadCredentials, err)
-		case http.StatusGone:
-			return fmt.Errorf("%s: %w (%s/%s): %v", what, ErrIssuesDisabled, s.owner, s.repo, err)
-		case http.StatusNotFound:
-			return fmt.Errorf("%s: %w (%s/%s): %v", what, ErrRepoNotFound, s.owner, s.repo, err)
-		}
+	switch statusOf(err) {
+	case http.StatusUnauthorized:
+		return fmt.Errorf("%s: %w: %v", what, ErrBadCredentials, err)
+	case http.StatusGone:
+		return fmt.Errorf("%s: %w (%s/%s): %v", what, ErrIssuesDisabled, s.owner, s.repo, err)
+	case http.StatusNotFound:
+		return fmt.Errorf("%s: %w (%s/%s): %v", what, ErrRepoNotFound, s.owner, s.repo, err)
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }
@@ -54,9 +49,9 @@ func pageOf(page int) int { return max(1, page) }
 
 // statusOf returns the HTTP status of a GitHub error answer, 0 when there was none.
 func statusOf(err error) int {
-	var er *github.ErrorResponse
-	if errors.As(err, &er) && er.Response != nil {
-		return er.Response.StatusCode
+	var re *responseError
+	if errors.As(err, &re) {
+		return re.status
 	}
 	return 0
 }
@@ -65,84 +60,69 @@ func statusOf(err error) int {
 // page, calling page for each page as it arrives; page returns false to stop. Requests are built
 // the same way every time so that the transport's ETag cache can answer a repeat with a 304.
 func (s *storeImpl) listIssues(ctx context.Context, labels []string, state string, since time.Time,
-	page func([]*github.Issue) (bool, error)) error {
+	page func([]*ghIssue) (bool, error)) error {
 	return s.listIssuesSorted(ctx, labels, state, "created", since, page)
 }
 
 // listIssuesSorted is listIssues in ascending order of sort ("created" or "updated").
 func (s *storeImpl) listIssuesSorted(ctx context.Context, labels []string, state, sort string, since time.Time,
-	page func([]*github.Issue) (bool, error)) error {
-	opts := &github.IssueListByRepoOptions{
-		Labels:      labels,
-		State:       state,
-		Sort:        sort,
-		Direction:   "asc",
-		Since:       since,
-		ListOptions: github.ListOptions{PerPage: perPage},
-	}
+	page func([]*ghIssue) (bool, error)) error {
+	q := issueQuery{labels: labels, state: state, sort: sort, since: since}
 	var guard transport.PageGuard
-	for {
-		if err := guard.Next(pageURL(pageOf(opts.Page), "issues", labels)); err != nil {
+	for n := 0; ; {
+		if err := guard.Next(pageURL(pageOf(n), "issues", labels)); err != nil {
 			return s.apiErr(err, fmt.Sprintf("ghstore: listing issues labelled %v", labels))
 		}
-		issues, resp, err := s.gh.Issues.ListByRepo(ctx, s.owner, s.repo, opts)
+		p, err := s.gh.listIssues(ctx, q, pageOf(n))
 		if err != nil {
 			return s.apiErr(err, fmt.Sprintf("ghstore: listing issues labelled %v", labels))
 		}
-		var keep []*github.Issue
-		for _, iss := range issues {
-			if !iss.IsPullRequest() {
+		var keep []*ghIssue
+		for i := range p.issues {
+			if iss := &p.issues[i]; !iss.pull {
 				keep = append(keep, iss)
 			}
 		}
 		more, err := page(keep)
-		if err != nil || !more || resp.NextPage == 0 {
+		if err != nil || !more || p.next == 0 {
 			return err
 		}
-		opts.Page = resp.NextPage
+		n = p.next
 	}
 }
 
 // listComments lists every comment of an issue (ascending id), 100 a page.
-func (s *storeImpl) listComments(ctx context.Context, issue int) ([]*github.IssueComment, error) {
-	opts := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: perPage}}
-	var all []*github.IssueComment
+func (s *storeImpl) listComments(ctx context.Context, issue int) ([]ghComment, error) {
+	var all []ghComment
 	var guard transport.PageGuard
-	for {
-		if err := guard.Next(pageURL(pageOf(opts.Page), fmt.Sprintf("issues/%d/comments", issue), nil)); err != nil {
+	for n := 0; ; {
+		if err := guard.Next(pageURL(pageOf(n), fmt.Sprintf("issues/%d/comments", issue), nil)); err != nil {
 			return nil, s.apiErr(err, fmt.Sprintf("ghstore: listing the comments of issue #%d", issue))
 		}
-		cs, resp, err := s.gh.Issues.ListComments(ctx, s.owner, s.repo, issue, opts)
+		p, err := s.gh.listComments(ctx, issue, perPage, n)
 		if err != nil {
 			return nil, s.apiErr(err, fmt.Sprintf("ghstore: listing the comments of issue #%d", issue))
 		}
-		all = append(all, cs...)
-		if resp.NextPage == 0 {
+		all = append(all, p.comments...)
+		if p.next == 0 {
 			return all, nil
 		}
-		opts.Page = resp.NextPage
+		n = p.next
 	}
 }
 
 // entries reads comments as log entries, deciding each author's trust.
-func (s *storeImpl) entries(ctx context.Context, comments []*github.IssueComment) ([]logEntry, error) {
+func (s *storeImpl) entries(ctx context.Context, comments []ghComment) ([]logEntry, error) {
 	out := make([]logEntry, 0, len(comments))
-	for _, c := range comments {
-		ok, err := s.isTrusted(ctx, c.GetUser().GetLogin(), c.GetAuthorAssociation())
+	for i := range comments {
+		c := &comments[i]
+		ok, err := s.isTrusted(ctx, c.login, c.assoc)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, newLogEntry(c, ok))
 	}
 	return out, nil
-}
-
-func labelNames(iss *github.Issue) []string {
-	out := make([]string, 0, len(iss.Labels))
-	for _, l := range iss.Labels {
-		out = append(out, l.GetName())
-	}
-	return out
 }
 
 // scrubbedError is err with its message scrubbed of the token (errors.Is and As still see err).

@@ -9,9 +9,6 @@ import (
 	"github.com/google/go-github/v66/github"
 )
 
-// DefaultBaseURL is GitHub's REST API.
-const DefaultBaseURL = "https://api.github.com/"
-
 // NewClient makes the go-github client a Store (or anything else) sends its requests with:
 // through hc to baseURL ("" is DefaultBaseURL). go-github joins request paths to its BaseURL, which
 // must end in a slash, so one is added when missing.

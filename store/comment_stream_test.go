@@ -38,9 +38,9 @@ func TestCommentStream(t *testing.T) {
 	check(t, err)
 
 	s := e.store("carol", Options{Login: "carol"}).impl
-	read := func(since time.Time) (all []streamedComment, c cost) {
+	read := func(since time.Time) (all []ghComment, c cost) {
 		c = e.measure(func() {
-			check(t, s.commentStream(e.ctx, since, func(page []streamedComment) (bool, error) {
+			check(t, s.commentStream(e.ctx, since, func(page []ghComment) (bool, error) {
 				all = append(all, page...)
 				return true, nil
 			}))
@@ -57,17 +57,17 @@ func TestCommentStream(t *testing.T) {
 		if sc.issue != wantIssues[i] {
 			t.Fatalf("comment %d is on #%d, want #%d (creation order)", i, sc.issue, wantIssues[i])
 		}
-		if i > 0 && sc.comment.GetID() <= all[i-1].comment.GetID() {
-			t.Fatalf("comment %d (id %d) after id %d: not in order of creation", i, sc.comment.GetID(), all[i-1].comment.GetID())
+		if i > 0 && sc.id <= all[i-1].id {
+			t.Fatalf("comment %d (id %d) after id %d: not in order of creation", i, sc.id, all[i-1].id)
 		}
 	}
-	first := newLogEntry(all[0].comment, true)
+	first := newLogEntry(&all[0], true)
 	if !first.isEntry || first.parsed.kind != KindInitial || first.author != "acme" || first.createdAt.IsZero() {
 		t.Fatalf("the first comment as a log entry: %+v", first)
 	}
-	last := all[6].comment
-	if last.GetUser().GetLogin() != "mallory" || last.GetAuthorAssociation() != "NONE" || last.GetBody() != text ||
-		last.GetReactions().GetPlusOne() != 1 {
+	last := all[6]
+	if last.login != "mallory" || last.assoc != "NONE" || last.body != text ||
+		last.plusOne != 1 {
 		t.Fatalf("the stranger's comment: %+v", last)
 	}
 
@@ -88,10 +88,10 @@ func TestCommentStream(t *testing.T) {
 	}
 	ids := map[int64]bool{}
 	for _, sc := range all {
-		if ids[sc.comment.GetID()] {
-			t.Fatalf("comment %d listed twice", sc.comment.GetID())
+		if ids[sc.id] {
+			t.Fatalf("comment %d listed twice", sc.id)
 		}
-		ids[sc.comment.GetID()] = true
+		ids[sc.id] = true
 	}
 }
 
@@ -103,7 +103,7 @@ func TestDecodeCommentPage(t *testing.T) {
 	}
 	got, err := decodeCommentPage(`[{"id":9,"issue_url":"http://h/repos/o/r/issues/12","user":null,"body":"x","reactions":{"+1":2}}]`)
 	check(t, err)
-	if len(got) != 1 || got[0].issue != 12 || got[0].comment.GetID() != 9 || got[0].comment.GetReactions().GetPlusOne() != 2 {
+	if len(got) != 1 || got[0].issue != 12 || got[0].id != 9 || got[0].plusOne != 2 {
 		t.Fatalf("%+v", got)
 	}
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-
-	"github.com/google/go-github/v66/github"
 )
 
 // create stores a new object in at most 4 requests, 3 of them content-creating:
@@ -37,11 +35,11 @@ func (s *storeImpl) create(ctx context.Context, id string, data []byte) (*Object
 	}
 
 	title, bodyStr, labels := titlePrefix+id, string(body), liveLabels(id)
-	iss, err := s.createIssue(ctx, id, &github.IssueRequest{Title: &title, Body: &bodyStr, Labels: &labels})
+	iss, err := s.createIssue(ctx, id, title, bodyStr, labels)
 	if err != nil {
 		return nil, err
 	}
-	n := iss.GetNumber()
+	n := iss.number
 	madeAt := s.clock.Now()
 	s.recent.noteCreate(id, n)
 
@@ -57,7 +55,7 @@ func (s *storeImpl) create(ctx context.Context, id string, data []byte) (*Object
 		return nil, s.abandon(ctx, id, n, err)
 	}
 	closed := "closed"
-	done, err := s.editIssue(ctx, n, &github.IssueRequest{State: &closed})
+	done, err := s.editIssue(ctx, n, issueEdit{state: &closed})
 	if err != nil {
 		// The object exists and reads correctly while open (its log holds the initial state).
 		return nil, fmt.Errorf("ghstore: created %q as issue #%d but could not close it: %w", id, n, err)
@@ -79,8 +77,8 @@ func (s *storeImpl) create(ctx context.Context, id string, data []byte) (*Object
 		Data:      compact,
 		Issue:     n,
 		Version:   1,
-		CreatedAt: iss.GetCreatedAt().Time,
-		UpdatedAt: done.GetUpdatedAt().Time,
+		CreatedAt: iss.createdAt,
+		UpdatedAt: done.updatedAt,
 		seen:      seenOf(done),
 	}
 	s.mirror.observe(done, obj, true)
@@ -96,11 +94,11 @@ func (s *storeImpl) checkNoOlder(ctx context.Context, id string, n int) error {
 		return s.abandon(ctx, id, n, err)
 	}
 	for _, other := range all {
-		if other.GetNumber() < n {
+		if other.number < n {
 			if aerr := s.archive(ctx, id, n); aerr != nil {
-				return fmt.Errorf("%w: %q is issue #%d (and archiving the new issue #%d failed: %v)", ErrDuplicateKey, id, other.GetNumber(), n, aerr)
+				return fmt.Errorf("%w: %q is issue #%d (and archiving the new issue #%d failed: %v)", ErrDuplicateKey, id, other.number, n, aerr)
 			}
-			return fmt.Errorf("%w: %q already exists as issue #%d", ErrDuplicateKey, id, other.GetNumber())
+			return fmt.Errorf("%w: %q already exists as issue #%d", ErrDuplicateKey, id, other.number)
 		}
 	}
 	return nil
@@ -118,7 +116,7 @@ func (s *storeImpl) abandon(ctx context.Context, id string, issue int, cause err
 // archive soft-deletes an issue: labels archived, gh-store, UID:<id>, closed.
 func (s *storeImpl) archive(ctx context.Context, id string, issue int) error {
 	labels, closed := archivedLabels(id), "closed"
-	got, err := s.editIssue(ctx, issue, &github.IssueRequest{Labels: &labels, State: &closed})
+	got, err := s.editIssue(ctx, issue, issueEdit{labels: labels, state: &closed})
 	if err == nil {
 		s.recent.noteArchive(issue)
 	}

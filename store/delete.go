@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"github.com/google/go-github/v66/github"
 )
 
 // remove archives object id: the read (1 request) and one PATCH that sets the labels archived,
@@ -19,8 +18,8 @@ func (s *storeImpl) remove(ctx context.Context, id string) error {
 	if len(all) == 0 {
 		return notFound(id)
 	}
-	got, _ := objectID(labelNames(all[0]))
-	return s.removeIssue(ctx, got, all[0].GetNumber(), issueNumbers(all[1:]))
+	got, _ := objectID(all[0].labels)
+	return s.removeIssue(ctx, got, all[0].number, issueNumbers(all[1:]))
 }
 
 // removeIssue archives the object's issue, then every younger live duplicate of its id the read
@@ -40,10 +39,10 @@ func (s *storeImpl) removeIssue(ctx context.Context, id string, issue int, dupli
 	return nil
 }
 
-func issueNumbers(issues []*github.Issue) []int {
+func issueNumbers(issues []*ghIssue) []int {
 	var ns []int
 	for _, iss := range issues {
-		ns = append(ns, iss.GetNumber())
+		ns = append(ns, iss.number)
 	}
 	return ns
 }

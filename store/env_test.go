@@ -73,6 +73,24 @@ func (e *env) clientVia(token string, base http.RoundTripper) *github.Client {
 	return gh
 }
 
+// labelNames are the names of a go-github issue's labels (the tests read issues with go-github).
+func labelNames(iss *github.Issue) []string {
+	out := make([]string, 0, len(iss.Labels))
+	for _, l := range iss.Labels {
+		out = append(out, l.GetName())
+	}
+	return out
+}
+
+// commentsOf are go-github comments as the store reads them.
+func commentsOf(cs []*github.IssueComment) []ghComment {
+	out := make([]ghComment, len(cs))
+	for i, c := range cs {
+		out[i] = *commentFromGoGitHub(c)
+	}
+	return out
+}
+
 // store is a Store of login; opts may set more (Owner, Repo and Client are filled in).
 func (e *env) store(login string, opts ...Options) *Store {
 	e.t.Helper()

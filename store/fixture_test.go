@@ -46,7 +46,7 @@ func fixtureStore(t *testing.T) *storeImpl {
 func readStep(t *testing.T, s *storeImpl, ws wireStep) (*Object, *folded) {
 	t.Helper()
 	ctx := context.Background()
-	es, err := s.entries(ctx, ws.comments)
+	es, err := s.entries(ctx, commentsOf(ws.comments))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func readStep(t *testing.T, s *storeImpl, ws wireStep) (*Object, *folded) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return objectFromFold(ws.issue, f), f
+	return objectFromFold(issueFromGoGitHub(ws.issue), f), f
 }
 
 const step1Data = `{"name":"alice","score":10,"tags":["a","b"],"nested":{"k":"v"},"uni":"h\u00e9llo \u2603","big":9007199254740993,"ratio":0.5,"none":null}`
@@ -66,7 +66,7 @@ func TestFixtureStep1Created(t *testing.T) {
 		t.Fatalf("objectID = %q, %v", id, live)
 	}
 	// Closed: the body is the state, byte-exact once compacted (raw numbers and \u escapes kept).
-	obj, err := objectFromBody(ws.issue)
+	obj, err := objectFromBody(issueFromGoGitHub(ws.issue))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestFixtureStep3Processed(t *testing.T) {
 	s := fixtureStore(t)
 	ws := loadStep(t, "3-processed")
 	obj, _ := readStep(t, s, ws)
-	body, err := objectFromBody(ws.issue)
+	body, err := objectFromBody(issueFromGoGitHub(ws.issue))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func TestFixtureStep3Processed(t *testing.T) {
 		t.Fatalf("pending %d version %d", obj.Pending, obj.Version)
 	}
 	// Read as if it were still open: the body witnesses the update as processed.
-	es, _ := s.entries(context.Background(), ws.comments)
+	es, _ := s.entries(context.Background(), commentsOf(ws.comments))
 	f, err := fold(1, ws.issue.GetBody(), true, es)
 	if err != nil || f.pending != 0 || !f.processed[0] {
 		t.Fatalf("open read of a processed body: %+v, %v", f, err)

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"sort"
 	"time"
-
-	"github.com/google/go-github/v66/github"
 )
 
 // logEntry is one comment of an object's issue, read as a log entry.
@@ -20,16 +18,14 @@ type logEntry struct {
 	isEntry   bool // the comment is a JSON object (a log entry); other comments are ignored
 }
 
-func newLogEntry(c *github.IssueComment, trusted bool) logEntry {
+func newLogEntry(c *ghComment, trusted bool) logEntry {
 	e := logEntry{
-		commentID: c.GetID(),
-		author:    c.GetUser().GetLogin(),
+		commentID: c.id,
+		author:    c.login,
 		trusted:   trusted,
-		createdAt: c.GetCreatedAt().Time,
-		body:      c.GetBody(),
-	}
-	if r := c.GetReactions(); r != nil {
-		e.plusOne = r.GetPlusOne()
+		createdAt: c.createdAt,
+		plusOne:   c.plusOne,
+		body:      c.body,
 	}
 	e.parsed, e.isEntry = parseComment(e.body)
 	return e

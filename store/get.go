@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/go-github/v66/github"
-
 	"github.com/ghstore/ghstore/internal/idkey"
 )
 
@@ -14,7 +12,7 @@ import (
 // (while at most 100 issues carry its labels): the issues labelled stored-object and UID:<id>, any
 // state. Issues whose author is not trusted are not objects (a stranger's issue that copies an
 // object's labels is ignored); among several, the oldest (lowest number) is the object.
-func (s *storeImpl) findIssues(ctx context.Context, id string) ([]*github.Issue, error) {
+func (s *storeImpl) findIssues(ctx context.Context, id string) ([]*ghIssue, error) {
 	wait := lagWait
 	for {
 		found, err := s.listIssuesOf(ctx, id)
@@ -35,15 +33,15 @@ func (s *storeImpl) findIssues(ctx context.Context, id string) ([]*github.Issue,
 
 // listIssuesOf lists the live issues of id by trusted authors, oldest first, leaving out those
 // this Store archived within the lag bound (a listing may still show their old labels).
-func (s *storeImpl) listIssuesOf(ctx context.Context, id string) ([]*github.Issue, error) {
-	var found []*github.Issue
-	err := s.listIssues(ctx, []string{labelObject, uidLabel(id)}, "all", timeZero(), func(page []*github.Issue) (bool, error) {
+func (s *storeImpl) listIssuesOf(ctx context.Context, id string) ([]*ghIssue, error) {
+	var found []*ghIssue
+	err := s.listIssues(ctx, []string{labelObject, uidLabel(id)}, "all", timeZero(), func(page []*ghIssue) (bool, error) {
 		for _, iss := range page {
 			ok, err := s.isObjectIssue(ctx, iss)
 			if err != nil {
 				return false, err
 			}
-			if got, _ := objectID(labelNames(iss)); ok && idkey.Equal(got, id) && !s.recent.archivedRecently(iss.GetNumber()) {
+			if got, _ := objectID(iss.labels); ok && idkey.Equal(got, id) && !s.recent.archivedRecently(iss.number) {
 				found = append(found, iss)
 			}
 		}
@@ -53,9 +51,9 @@ func (s *storeImpl) listIssuesOf(ctx context.Context, id string) ([]*github.Issu
 	return found, err
 }
 
-func hasIssue(issues []*github.Issue, n int) bool {
+func hasIssue(issues []*ghIssue, n int) bool {
 	for _, iss := range issues {
-		if iss.GetNumber() == n {
+		if iss.number == n {
 			return true
 		}
 	}
@@ -70,11 +68,11 @@ func minTime(a, b time.Time) time.Time {
 }
 
 // isObjectIssue: a live object's issue (labels) written by a trusted author.
-func (s *storeImpl) isObjectIssue(ctx context.Context, iss *github.Issue) (bool, error) {
-	if _, live := objectID(labelNames(iss)); !live {
+func (s *storeImpl) isObjectIssue(ctx context.Context, iss *ghIssue) (bool, error) {
+	if _, live := objectID(iss.labels); !live {
 		return false, nil
 	}
-	return s.isTrusted(ctx, iss.GetUser().GetLogin(), iss.GetAuthorAssociation())
+	return s.isTrusted(ctx, iss.login, iss.assoc)
 }
 
 func notFound(id string) error {
@@ -83,7 +81,7 @@ func notFound(id string) error {
 
 // readState is an object as read, with what a write needs to go on from it.
 type readState struct {
-	issue *github.Issue
+	issue *ghIssue
 	tail  *logTail // nil unless the log was read
 	fold  *folded  // nil unless the log was read
 	obj   *Object
@@ -113,9 +111,9 @@ func (s *storeImpl) get(ctx context.Context, id string, exact bool) (*readState,
 
 // readIssue reads an object's issue; exact lists the comments of a closed issue too, so that the
 // state is the fold of the log rather than the body.
-func (s *storeImpl) readIssue(ctx context.Context, iss *github.Issue, exact bool) (*readState, error) {
+func (s *storeImpl) readIssue(ctx context.Context, iss *ghIssue, exact bool) (*readState, error) {
 	rs := &readState{issue: iss}
-	open := iss.GetState() == "open"
+	open := iss.state == "open"
 	if !open && !exact {
 		obj, err := objectFromBody(iss)
 		if err != nil {
@@ -124,11 +122,11 @@ func (s *storeImpl) readIssue(ctx context.Context, iss *github.Issue, exact bool
 		rs.obj = obj
 		return rs, nil
 	}
-	t, err := s.readLog(ctx, iss.GetNumber(), iss.GetComments())
+	t, err := s.readLog(ctx, iss.number, iss.comments)
 	if err != nil {
 		return nil, err
 	}
-	f, err := fold(iss.GetNumber(), iss.GetBody(), open, t.entries)
+	f, err := fold(iss.number, iss.body, open, t.entries)
 	if err != nil {
 		return nil, err
 	}
@@ -140,33 +138,33 @@ func (s *storeImpl) readIssue(ctx context.Context, iss *github.Issue, exact bool
 // objectFromBody reads a closed issue: its body is the state and nothing is pending. Version is the
 // issue's comment count (the initial state + one per update), which is exact while only trusted
 // clients comment; reading the log (History, or any write) gives the exact figure.
-func objectFromBody(iss *github.Issue) (*Object, error) {
-	v, ok := parseObject([]byte(iss.GetBody()))
+func objectFromBody(iss *ghIssue) (*Object, error) {
+	v, ok := parseObject([]byte(iss.body))
 	if !ok {
-		return nil, corruptBody(iss.GetNumber())
+		return nil, corruptBody(iss.number)
 	}
-	id, _ := objectID(labelNames(iss))
+	id, _ := objectID(iss.labels)
 	return &Object{
 		ID:        id,
 		Data:      v.compact(),
-		Issue:     iss.GetNumber(),
-		Version:   max(1, iss.GetComments()),
-		CreatedAt: iss.GetCreatedAt().Time,
-		UpdatedAt: iss.GetUpdatedAt().Time,
+		Issue:     iss.number,
+		Version:   max(1, iss.comments),
+		CreatedAt: iss.createdAt,
+		UpdatedAt: iss.updatedAt,
 		seen:      seenOf(iss),
 	}, nil
 }
 
-func objectFromFold(iss *github.Issue, f *folded) *Object {
-	id, _ := objectID(labelNames(iss))
+func objectFromFold(iss *ghIssue, f *folded) *Object {
+	id, _ := objectID(iss.labels)
 	return &Object{
 		ID:        id,
 		Data:      f.data.compact(),
-		Issue:     iss.GetNumber(),
+		Issue:     iss.number,
 		Version:   f.version,
 		Pending:   f.pending,
-		CreatedAt: iss.GetCreatedAt().Time,
-		UpdatedAt: iss.GetUpdatedAt().Time,
+		CreatedAt: iss.createdAt,
+		UpdatedAt: iss.updatedAt,
 		seen:      seenOf(iss),
 	}
 }
@@ -179,6 +177,6 @@ type issueSeen struct {
 	comments int
 }
 
-func seenOf(iss *github.Issue) issueSeen {
-	return issueSeen{known: true, body: iss.GetBody(), comments: iss.GetComments()}
+func seenOf(iss *ghIssue) issueSeen {
+	return issueSeen{known: true, body: iss.body, comments: iss.comments}
 }

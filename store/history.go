@@ -25,7 +25,7 @@ func (s *storeImpl) history(ctx context.Context, id string) ([]Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := foldWhole(rs.obj.Issue, rs.issue.GetBody(), rs.issue.GetState() == "open", es)
+	f, err := foldWhole(rs.obj.Issue, rs.issue.body, rs.issue.state == "open", es)
 	if err != nil {
 		return nil, err
 	}

@@ -6,8 +6,6 @@ import (
 	"math/rand/v2"
 	"strings"
 
-	"github.com/google/go-github/v66/github"
-
 	"github.com/ghstore/ghstore/internal/clock"
 )
 
@@ -16,7 +14,7 @@ import (
 // transport's ETag cache); with it, reads answer from the mirror (mirror.go) after refreshing it.
 type storeImpl struct {
 	owner, repo string
-	gh          *github.Client
+	gh          githubAPI // every request (source.go)
 	async       bool
 	clock       clock.Clock
 	concurrency int
@@ -49,7 +47,7 @@ func newImpl(opts Options) (*storeImpl, error) {
 	s := &storeImpl{
 		owner:       opts.Owner,
 		repo:        opts.Repo,
-		gh:          opts.Client,
+		gh:          &goGitHub{gh: opts.Client, owner: opts.Owner, repo: opts.Repo},
 		async:       opts.Async,
 		clock:       opts.Clock,
 		concurrency: opts.Concurrency,

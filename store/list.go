@@ -6,8 +6,6 @@ import (
 	"github.com/ghstore/ghstore/internal/idkey"
 	"iter"
 	"weak"
-
-	"github.com/google/go-github/v66/github"
 )
 
 // stopListing ends a listing early when the consumer stops.
@@ -47,7 +45,7 @@ func (s *storeImpl) list(ctx context.Context, opts ListOptions) iter.Seq2[*Objec
 		if !opts.Since.IsZero() {
 			labels = []string{labelObject}
 		}
-		err := s.scanIssuePages(ctx, labels, "all", opts.Since, need, func(page []*github.Issue) (bool, error) {
+		err := s.scanIssuePages(ctx, labels, "all", opts.Since, need, func(page []*ghIssue) (bool, error) {
 			for _, iss := range page {
 				ok, err := s.isObjectIssue(ctx, iss)
 				if err != nil {
@@ -56,11 +54,11 @@ func (s *storeImpl) list(ctx context.Context, opts ListOptions) iter.Seq2[*Objec
 				if !ok {
 					continue
 				}
-				id, _ := objectID(labelNames(iss))
+				id, _ := objectID(iss.labels)
 				key := idkey.Of(id)
 				if wp, ok := first[key]; ok {
 					if o := wp.Value(); o != nil {
-						o.duplicates = append(o.duplicates, iss.GetNumber())
+						o.duplicates = append(o.duplicates, iss.number)
 					}
 					continue
 				}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/google/go-github/v66/github"
-
 	"github.com/ghstore/ghstore/internal/transport"
 )
 
@@ -19,7 +17,7 @@ import (
 // last page holds at least tailWindow comments (tailPage): the newest checkpoint is at most about
 // checkpointEvery comments from the end, so one page is nearly always enough.
 type logTail struct {
-	comments  []*github.IssueComment
+	comments  []ghComment
 	entries   []logEntry // comments read as log entries, trust decided
 	pageSize  int        // per_page of every page listed
 	firstPage int        // the page the tail starts on (1: the whole log)
@@ -56,7 +54,7 @@ func tailPage(count int) (size, page int) {
 // holds reports whether the tail holds comment id.
 func (t *logTail) holds(id int64) bool {
 	for _, c := range t.comments {
-		if c.GetID() == id {
+		if c.id == id {
 			return true
 		}
 	}
@@ -100,7 +98,7 @@ func (s *storeImpl) readLog(ctx context.Context, n, count int) (*logTail, error)
 	return t, nil
 }
 
-func (t *logTail) appendPage(ctx context.Context, s *storeImpl, cs []*github.IssueComment) error {
+func (t *logTail) appendPage(ctx context.Context, s *storeImpl, cs []ghComment) error {
 	es, err := s.entries(ctx, cs)
 	if err != nil {
 		return err
@@ -127,7 +125,7 @@ func (t *logTail) holdsBase() bool {
 	case base == nil:
 		return false
 	case base.parsed.kind == KindCheckpoint:
-		return t.comments[0].GetID() <= base.parsed.through
+		return t.comments[0].id <= base.parsed.through
 	default:
 		return true
 	}
@@ -135,14 +133,13 @@ func (t *logTail) holdsBase() bool {
 
 // commentPage lists one page of issue n's comments, size a page; next is the page the answer's
 // Link names next (0: none).
-func (s *storeImpl) commentPage(ctx context.Context, n, size, page int) ([]*github.IssueComment, int, error) {
-	opts := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: size, Page: page}}
+func (s *storeImpl) commentPage(ctx context.Context, n, size, page int) ([]ghComment, int, error) {
 	if page == 1 && size == perPage {
-		opts.Page = 0 // the request the rest of the store sends for page 1, so ETags match
+		page = 0 // the request the rest of the store sends for page 1, so ETags match
 	}
-	cs, resp, err := s.gh.Issues.ListComments(ctx, s.owner, s.repo, n, opts)
+	p, err := s.gh.listComments(ctx, n, size, page)
 	if err != nil {
 		return nil, 0, s.apiErr(err, fmt.Sprintf("ghstore: listing the comments of issue #%d", n))
 	}
-	return cs, resp.NextPage, nil
+	return p.comments, p.next, nil
 }

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/google/go-github/v66/github"
 )
 
 // mirror keeps every issue labelled gh-store in memory (Options.Mirror, the driver's cache=mirror)
@@ -107,9 +105,9 @@ func newMirror(s *storeImpl) *mirror {
 }
 
 // sameKey: what decides whether an issue changed since it was mirrored.
-func sameKey(m *mirrored, iss *github.Issue) bool {
-	return m.exact && m.updatedAt.Equal(iss.GetUpdatedAt().Time) && m.comments == iss.GetComments() &&
-		m.state == iss.GetState() && m.body == iss.GetBody() && m.labels == strings.Join(labelNames(iss), "\n")
+func sameKey(m *mirrored, iss *ghIssue) bool {
+	return m.exact && m.updatedAt.Equal(iss.updatedAt) && m.comments == iss.comments &&
+		m.state == iss.state && m.body == iss.body && m.labels == strings.Join(iss.labels, "\n")
 }
 
 // newer reports whether c should replace old. A later updated_at wins; within one second, more
@@ -242,17 +240,17 @@ func (m *mirror) walk(ctx context.Context, since time.Time) (walkResult, error) 
 
 	var res walkResult
 	seen := map[int]bool{}
-	var changed []*github.Issue
-	err := s.listIssuesSorted(ctx, []string{labelStore}, "all", "updated", since, func(page []*github.Issue) (bool, error) {
+	var changed []*ghIssue
+	err := s.listIssuesSorted(ctx, []string{labelStore}, "all", "updated", since, func(page []*ghIssue) (bool, error) {
 		m.mu.RLock()
 		for _, iss := range page {
-			n := iss.GetNumber()
+			n := iss.number
 			if seen[n] {
 				res.shifted = true
 			}
 			seen[n] = true
 			res.listed++
-			if u := iss.GetUpdatedAt().Time; u.After(res.newest) {
+			if u := iss.updatedAt; u.After(res.newest) {
 				res.newest = u
 			}
 			if old := m.issues[n]; old == nil || !sameKey(old, iss) {
@@ -266,13 +264,13 @@ func (m *mirror) walk(ctx context.Context, since time.Time) (walkResult, error) 
 		return res, err
 	}
 	// An issue seen twice: keep its later answer.
-	last := map[int]*github.Issue{}
+	last := map[int]*ghIssue{}
 	for _, iss := range changed {
-		if prev := last[iss.GetNumber()]; prev == nil || !iss.GetUpdatedAt().Time.Before(prev.GetUpdatedAt().Time) {
-			last[iss.GetNumber()] = iss
+		if prev := last[iss.number]; prev == nil || !iss.updatedAt.Before(prev.updatedAt) {
+			last[iss.number] = iss
 		}
 	}
-	issues := make([]*github.Issue, 0, len(last))
+	issues := make([]*ghIssue, 0, len(last))
 	for _, iss := range last {
 		issues = append(issues, iss)
 	}
@@ -293,12 +291,12 @@ func (m *mirror) walk(ctx context.Context, since time.Time) (walkResult, error) 
 // read turns listed issues into mirror entries: trust is decided, a closed live issue is read from
 // its body, an open one by folding its comments (listed concurrently, at most Options.Concurrency
 // at once).
-func (m *mirror) read(ctx context.Context, issues []*github.Issue, tick uint64) ([]*mirrored, error) {
+func (m *mirror) read(ctx context.Context, issues []*ghIssue, tick uint64) ([]*mirrored, error) {
 	s := m.s
 	out := make([]*mirrored, len(issues))
 	var open []int
 	for i, iss := range issues {
-		id, _ := objectID(labelNames(iss))
+		id, _ := objectID(iss.labels)
 		live, err := s.isObjectIssue(ctx, iss)
 		if err != nil {
 			return nil, err
@@ -307,7 +305,7 @@ func (m *mirror) read(ctx context.Context, issues []*github.Issue, tick uint64) 
 		out[i] = e
 		switch {
 		case !live:
-		case iss.GetState() != "open":
+		case iss.state != "open":
 			e.obj, e.err = objectFromBody(iss)
 		default:
 			open = append(open, i)
@@ -335,16 +333,16 @@ func (m *mirror) read(ctx context.Context, issues []*github.Issue, tick uint64) 
 	return out, nil
 }
 
-func entryOf(iss *github.Issue, id string, live bool, tick uint64) *mirrored {
+func entryOf(iss *ghIssue, id string, live bool, tick uint64) *mirrored {
 	return &mirrored{
-		number:    iss.GetNumber(),
+		number:    iss.number,
 		id:        id,
 		live:      live,
-		updatedAt: iss.GetUpdatedAt().Time,
-		comments:  iss.GetComments(),
-		state:     iss.GetState(),
-		body:      iss.GetBody(),
-		labels:    strings.Join(labelNames(iss), "\n"),
+		updatedAt: iss.updatedAt,
+		comments:  iss.comments,
+		state:     iss.state,
+		body:      iss.body,
+		labels:    strings.Join(iss.labels, "\n"),
 		exact:     true,
 		tick:      tick,
 	}
@@ -394,16 +392,16 @@ func (m *mirror) unindexLocked(e *mirrored) {
 //
 // Only issues whose author is trusted without asking GitHub are recorded (the token's own login,
 // once known, or an association or login that is trusted); others wait for the next refresh.
-func (m *mirror) observe(iss *github.Issue, obj *Object, exact bool) {
-	if m == nil || iss == nil || iss.GetNumber() == 0 || iss.GetUpdatedAt().IsZero() {
+func (m *mirror) observe(iss *ghIssue, obj *Object, exact bool) {
+	if m == nil || iss == nil || iss.number == 0 || iss.updatedAt.IsZero() {
 		return
 	}
 	s := m.s
-	id, live := objectID(labelNames(iss))
+	id, live := objectID(iss.labels)
 	if live {
-		login := iss.GetUser().GetLogin()
+		login := iss.login
 		me := s.knownLogin()
-		live = trustedAssociation(iss.GetAuthorAssociation()) || s.trust.listed[strings.ToLower(login)] ||
+		live = trustedAssociation(iss.assoc) || s.trust.listed[strings.ToLower(login)] ||
 			(me != "" && strings.EqualFold(me, login))
 		if !live {
 			return
@@ -419,7 +417,7 @@ func (m *mirror) observe(iss *github.Issue, obj *Object, exact bool) {
 			o := *obj
 			e.obj = &o
 			e.exact = exact
-		case iss.GetState() != "open":
+		case iss.state != "open":
 			e.obj, e.err = objectFromBody(iss)
 		default:
 			return

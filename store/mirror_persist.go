@@ -75,10 +75,7 @@ func (s *storeImpl) mirrorFileName(dir string) string {
 
 // mirrorServer is the server the mirror is of.
 func (s *storeImpl) mirrorServer() string {
-	if s.gh.BaseURL == nil {
-		return ""
-	}
-	return s.gh.BaseURL.String()
+	return s.gh.server()
 }
 
 // trustFingerprint is what decided which issues are live objects: the token's login (once known)

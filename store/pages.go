@@ -1,19 +1,10 @@
 package store
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"io"
-	"net/url"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
-
-	"github.com/google/go-github/v66/github"
-	"github.com/tidwall/gjson"
 )
 
 // A scan's issue list, fetched side by side (DESIGN.md §6): page 1 first; once its Link header
@@ -25,217 +16,35 @@ import (
 // issue. Should a page grow anyway (the last one, as objects are created meanwhile), the scan
 // follows its "next" link one page at a time, and an issue met twice (by number) is read once.
 //
-// Pages are decoded into listedIssue, only the fields ghstore reads, straight from the answer's
-// bytes (gjson), instead of go-github's whole Issue structs.
-
-// listedIssue is what a scan reads of one issue in a list.
-type listedIssue struct {
-	number    int
-	state     string
-	body      string
-	login     string // the author
-	assoc     string // author_association
-	labels    []string
-	comments  int
-	createdAt time.Time
-	updatedAt time.Time
-	pull      bool // a pull request, which the issues list also returns
-}
-
-// issue is li as the go-github Issue the rest of the store reads (readIssue, isObjectIssue).
-func (li *listedIssue) issue() *github.Issue {
-	labels := make([]*github.Label, len(li.labels))
-	for i := range li.labels {
-		labels[i] = &github.Label{Name: &li.labels[i]}
-	}
-	return &github.Issue{
-		Number:            &li.number,
-		State:             &li.state,
-		Body:              &li.body,
-		User:              &github.User{Login: &li.login},
-		AuthorAssociation: &li.assoc,
-		Labels:            labels,
-		Comments:          &li.comments,
-		CreatedAt:         &github.Timestamp{Time: li.createdAt},
-		UpdatedAt:         &github.Timestamp{Time: li.updatedAt},
-	}
-}
-
-// errBadPage is a list answer that is not a JSON array of issues.
-var errBadPage = errors.New("the answer is not a JSON array of issues")
-
-// maxPageBytes bounds one page of the list: 100 issues of at most 65,536 characters of body
-// each, 4 bytes a character at worst (escaped: 6), with room for the rest.
-const maxPageBytes = 64 << 20
-
-// decodeIssuePage reads one page of the issue list. The strings it returns share no memory
-// with body, so that an object read from the page does not hold the whole page.
-func decodeIssuePage(body string) ([]listedIssue, error) {
-	if !gjson.Valid(body) {
-		return nil, errBadPage
-	}
-	arr := gjson.Parse(body)
-	if !arr.IsArray() {
-		return nil, errBadPage
-	}
-	out := make([]listedIssue, 0, perPage)
-	var bad error
-	arr.ForEach(func(_, v gjson.Result) bool {
-		if !v.IsObject() {
-			bad = errBadPage
-			return false
-		}
-		var li listedIssue
-		v.ForEach(func(k, f gjson.Result) bool {
-			switch k.Str {
-			case "number":
-				li.number = int(f.Int())
-			case "state":
-				li.state = known(f.Str, "open", "closed")
-			case "body":
-				li.body = strings.Clone(f.String()) // a copy already when it has escapes
-			case "user":
-				li.login = strings.Clone(f.Get("login").String())
-			case "author_association":
-				li.assoc = known(f.Str, "OWNER", "MEMBER", "COLLABORATOR", "CONTRIBUTOR", "NONE")
-			case "labels":
-				f.ForEach(func(_, l gjson.Result) bool {
-					if l.IsObject() {
-						l = l.Get("name")
-					}
-					li.labels = append(li.labels, strings.Clone(l.String()))
-					return true
-				})
-			case "comments":
-				li.comments = int(f.Int())
-			case "created_at":
-				li.createdAt, bad = parseListedTime(f)
-			case "updated_at":
-				li.updatedAt, bad = parseListedTime(f)
-			case "pull_request":
-				li.pull = f.Type != gjson.Null
-			}
-			return bad == nil
-		})
-		if bad == nil && li.number <= 0 {
-			bad = errBadPage
-		}
-		if bad != nil {
-			return false
-		}
-		out = append(out, li)
-		return true
-	})
-	if bad != nil {
-		return nil, bad
-	}
-	return out, nil
-}
-
-// known returns s as the one of names it equals (no memory shared with s), else a copy of s.
-func known(s string, names ...string) string {
-	for _, n := range names {
-		if s == n {
-			return n
-		}
-	}
-	return strings.Clone(s)
-}
-
-// parseListedTime reads a timestamp of the list (RFC 3339; null is the zero time).
-func parseListedTime(f gjson.Result) (time.Time, error) {
-	if f.Type == gjson.Null {
-		return time.Time{}, nil
-	}
-	t, err := time.Parse(time.RFC3339, f.Str)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("%w: a timestamp %q", errBadPage, f.Str)
-	}
-	return t, nil
-}
-
-// issueListQuery is the query of the scan's list, built the same way every time so that the
-// transport's ETag cache can answer a repeat with a 304.
-func issueListQuery(labels []string, state string, since time.Time) url.Values {
-	q := url.Values{}
-	q.Set("labels", joinComma(labels))
-	q.Set("state", state)
-	q.Set("sort", "created")
-	q.Set("direction", "asc")
-	q.Set("per_page", strconv.Itoa(perPage))
-	if !since.IsZero() {
-		q.Set("since", since.Format(time.RFC3339))
-	}
-	return q
-}
-
-func joinComma(ss []string) string {
-	var b bytes.Buffer
-	for i, s := range ss {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(s)
-	}
-	return b.String()
-}
+// Pages are decoded into ghIssue, only the fields ghstore reads, straight from the answer's bytes
+// (source_decode.go), instead of go-github's whole Issue structs.
 
 // fetchedPage is one page as fetched: its issues and where the list goes on.
 type fetchedPage struct {
-	issues     []listedIssue
+	issues     []ghIssue
 	next, last int // from the Link header; 0 when absent
 	err        error
 }
 
-// fetchIssuePage GETs page n (from 1) of the list with query q.
-func (s *storeImpl) fetchIssuePage(ctx context.Context, q url.Values, n int) fetchedPage {
-	q2 := url.Values{}
-	for k, v := range q {
-		q2[k] = v
-	}
-	if n > 1 {
-		q2.Set("page", strconv.Itoa(n))
-	}
-	what := fmt.Sprintf("ghstore: listing issues labelled %s, page %d", q.Get("labels"), n)
-	req, err := s.gh.NewRequest("GET", fmt.Sprintf("repos/%s/%s/issues?%s", s.owner, s.repo, q2.Encode()), nil)
+// fetchIssuePage GETs page n (from 1) of the list q.
+func (s *storeImpl) fetchIssuePage(ctx context.Context, q issueQuery, n int) fetchedPage {
+	p, err := s.gh.listIssues(ctx, q, n)
 	if err != nil {
-		return fetchedPage{err: fmt.Errorf("%s: %w", what, err)}
+		return fetchedPage{err: s.apiErr(err, fmt.Sprintf("ghstore: listing issues labelled %s, page %d", joinComma(q.labels), n))}
 	}
-	resp, err := s.gh.BareDo(ctx, req)
-	if err != nil {
-		return fetchedPage{err: s.apiErr(err, what)}
-	}
-	// The page is read into one string of its announced size (a Builder's String does not
-	// copy), which the decoder reads in place; what outlives the page is copied out of it.
-	var body strings.Builder
-	if n := resp.ContentLength; n > 0 && n <= maxPageBytes {
-		body.Grow(int(n))
-	}
-	_, err = io.Copy(&body, io.LimitReader(resp.Body, maxPageBytes+1))
-	resp.Body.Close()
-	if err != nil {
-		return fetchedPage{err: fmt.Errorf("%s: reading the answer: %w", what, err)}
-	}
-	if body.Len() > maxPageBytes {
-		return fetchedPage{err: fmt.Errorf("%s: the answer is larger than %d bytes", what, maxPageBytes)}
-	}
-	issues, err := decodeIssuePage(body.String())
-	if err != nil {
-		return fetchedPage{err: fmt.Errorf("%s: %w", what, err)}
-	}
-	return fetchedPage{issues: issues, next: resp.NextPage, last: resp.LastPage}
+	return fetchedPage{issues: p.issues, next: p.next, last: p.last}
 }
 
 // pagedScan is one scan's fetching of its pages.
 type pagedScan struct {
 	s      *storeImpl
-	q      url.Values
+	q      issueQuery
 	window int
 	// need is how many more issues the reader wants (0: all); pages are not fetched ahead past
 	// what it can use.
 	need func() int
 	// visit reads one page, in order; it returns false to stop.
-	visit func([]*github.Issue) (bool, error)
+	visit func([]*ghIssue) (bool, error)
 	seen  issueSet
 }
 
@@ -243,10 +52,10 @@ type pagedScan struct {
 // since when not zero), created ascending, and calls visit with each page in order. Pull
 // requests are left out, and so is an issue met again.
 func (s *storeImpl) scanIssuePages(ctx context.Context, labels []string, state string, since time.Time, need func() int,
-	visit func([]*github.Issue) (bool, error)) error {
+	visit func([]*ghIssue) (bool, error)) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	ps := &pagedScan{s: s, q: issueListQuery(labels, state, since), window: max(1, s.concurrency), need: need, visit: visit}
+	ps := &pagedScan{s: s, q: issueQuery{labels: labels, state: state, sort: "created", since: since}, window: max(1, s.concurrency), need: need, visit: visit}
 	first := s.fetchIssuePage(ctx, ps.q, 1)
 	if first.err != nil {
 		return first.err
@@ -334,13 +143,13 @@ func (ps *pagedScan) sideBySide(ctx context.Context, wg *sync.WaitGroup, last in
 
 // read hands a page's issues to visit, leaving out pull requests and issues already read.
 func (ps *pagedScan) read(p fetchedPage) (bool, error) {
-	page := make([]*github.Issue, 0, len(p.issues))
+	page := make([]*ghIssue, 0, len(p.issues))
 	for i := range p.issues {
 		li := &p.issues[i]
 		if li.pull || !ps.seen.add(li.number) {
 			continue
 		}
-		page = append(page, li.issue())
+		page = append(page, li)
 	}
 	return ps.visit(page)
 }

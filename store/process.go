@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sync/atomic"
-
-	"github.com/google/go-github/v66/github"
 )
 
 // process materialises issue's pending updates: GET the issue, list its comments, fold, PATCH body +
@@ -13,7 +11,7 @@ import (
 // 3 + N requests while the newest checkpoint is on the log's last page (DESIGN.md §3b), at any
 // history length. A closed issue whose body already is the fold is left alone.
 func (s *storeImpl) process(ctx context.Context, issue int) (*Object, error) {
-	iss, _, err := s.gh.Issues.Get(ctx, s.owner, s.repo, issue)
+	iss, err := s.gh.getIssue(ctx, issue)
 	if err != nil {
 		if statusOf(err) == 404 {
 			return nil, fmt.Errorf("%w: issue #%d (or the repository %s/%s is not readable): %v", ErrNotFound, issue, s.owner, s.repo, err)
@@ -24,31 +22,31 @@ func (s *storeImpl) process(ctx context.Context, issue int) (*Object, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !ok || iss.IsPullRequest() {
+	if !ok || iss.pull {
 		return nil, fmt.Errorf("%w: issue #%d is not a live object by a trusted author", ErrNotFound, issue)
 	}
 	return s.processIssue(ctx, iss)
 }
 
-func (s *storeImpl) processIssue(ctx context.Context, iss *github.Issue) (*Object, error) {
-	n := iss.GetNumber()
-	id, _ := objectID(labelNames(iss))
-	t, err := s.readLog(ctx, n, iss.GetComments())
+func (s *storeImpl) processIssue(ctx context.Context, iss *ghIssue) (*Object, error) {
+	n := iss.number
+	id, _ := objectID(iss.labels)
+	t, err := s.readLog(ctx, n, iss.comments)
 	if err != nil {
 		return nil, err
 	}
-	f, err := fold(n, iss.GetBody(), true, t.entries)
+	f, err := fold(n, iss.body, true, t.entries)
 	if err != nil {
 		return nil, err
 	}
-	if iss.GetState() != "open" {
-		if bv, ok := parseObject([]byte(iss.GetBody())); ok && f.pending == 0 && valueEqual(bv, f.data) {
+	if iss.state != "open" {
+		if bv, ok := parseObject([]byte(iss.body)); ok && f.pending == 0 && valueEqual(bv, f.data) {
 			obj := objectFromFold(iss, f)
 			s.mirror.observe(iss, obj, true)
 			return obj, nil
 		}
 	}
-	return s.settle(ctx, id, n, iss.GetBody(), t, f)
+	return s.settle(ctx, id, n, iss.body, t, f)
 }
 
 // processAll processes every open object; it returns how many it processed.
@@ -62,8 +60,8 @@ func (s *storeImpl) processIssue(ctx context.Context, iss *github.Issue) (*Objec
 // interrupted settle leaves its issue open, which loses nothing), and the first error is returned
 // with the count of issues that were processed.
 func (s *storeImpl) processAll(ctx context.Context) (int, error) {
-	var open []*github.Issue
-	err := s.listIssues(ctx, []string{labelObject}, "open", timeZero(), func(page []*github.Issue) (bool, error) {
+	var open []*ghIssue
+	err := s.listIssues(ctx, []string{labelObject}, "open", timeZero(), func(page []*ghIssue) (bool, error) {
 		for _, iss := range page {
 			ok, err := s.isObjectIssue(ctx, iss)
 			if err != nil {
@@ -81,7 +79,7 @@ func (s *storeImpl) processAll(ctx context.Context) (int, error) {
 	var done atomic.Int64
 	err = eachBounded(ctx, len(open), s.concurrency, false, func(ctx context.Context, i int) error {
 		if _, err := s.processIssue(oneRequestAtATime(ctx), open[i]); err != nil {
-			return fmt.Errorf("ghstore: processing issue #%d: %w", open[i].GetNumber(), err)
+			return fmt.Errorf("ghstore: processing issue #%d: %w", open[i].number, err)
 		}
 		done.Add(1)
 		return nil

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-
-	"github.com/google/go-github/v66/github"
 )
 
 // writeTries bounds how often one write is sent when its answers are lost.
@@ -22,33 +20,28 @@ func ambiguous(ctx context.Context, err error) bool {
 	if errors.As(err, &rl) {
 		return false
 	}
-	var er *github.ErrorResponse
-	if errors.As(err, &er) {
-		return er.Response != nil && er.Response.StatusCode >= 500
-	}
-	var ae *github.AbuseRateLimitError
-	var rle *github.RateLimitError
-	if errors.As(err, &ae) || errors.As(err, &rle) {
-		return false
+	var re *responseError
+	if errors.As(err, &re) {
+		return !re.limited && re.status >= 500
 	}
 	return true
 }
 
 // createIssue POSTs an issue; when the answer is lost it looks for the issue (by our login and body
 // among the issues carrying its labels) before sending it again, so no object is ever created twice.
-func (s *storeImpl) createIssue(ctx context.Context, id string, req *github.IssueRequest) (*github.Issue, error) {
+func (s *storeImpl) createIssue(ctx context.Context, id, title, body string, labels []string) (*ghIssue, error) {
 	var lastErr error
 	for try := 0; try < writeTries; try++ {
-		iss, _, err := s.gh.Issues.Create(ctx, s.owner, s.repo, req)
+		iss, err := s.gh.createIssue(ctx, title, body, labels)
 		if err == nil {
-			s.learnLogin(iss.GetUser().GetLogin())
+			s.learnLogin(iss.login)
 			return iss, nil
 		}
 		if !ambiguous(ctx, err) {
 			return nil, s.apiErr(err, fmt.Sprintf("ghstore: creating the issue of %q", id))
 		}
 		lastErr = err
-		found, ferr := s.findOwnIssue(ctx, id, req.GetBody())
+		found, ferr := s.findOwnIssue(ctx, id, body)
 		if ferr != nil {
 			return nil, fmt.Errorf("ghstore: creating the issue of %q: the answer was lost (%v), and checking for it failed: %w", id, err, ferr)
 		}
@@ -61,7 +54,7 @@ func (s *storeImpl) createIssue(ctx context.Context, id string, req *github.Issu
 
 // findOwnIssue returns the newest live issue of id with this body by the token's login (or by a
 // trusted author when the login is not known), or nil.
-func (s *storeImpl) findOwnIssue(ctx context.Context, id, body string) (*github.Issue, error) {
+func (s *storeImpl) findOwnIssue(ctx context.Context, id, body string) (*ghIssue, error) {
 	all, err := s.findIssues(ctx, id)
 	if err != nil {
 		return nil, err
@@ -69,8 +62,8 @@ func (s *storeImpl) findOwnIssue(ctx context.Context, id, body string) (*github.
 	me := s.knownLogin()
 	for i := len(all) - 1; i >= 0; i-- {
 		iss := all[i]
-		if iss.GetBody() == body && (me == "" || iss.GetUser().GetLogin() == me) {
-			s.learnLogin(iss.GetUser().GetLogin())
+		if iss.body == body && (me == "" || iss.login == me) {
+			s.learnLogin(iss.login)
 			return iss, nil
 		}
 	}
@@ -85,15 +78,15 @@ var errMaybeWritten = errors.New("the comment may have been written")
 // createComment POSTs a comment; when the answer is lost it lists the comments and adopts ours
 // (matched by body and author) before sending it again, so no update is ever written twice.
 // When it cannot tell whether the comment was written, its error wraps errMaybeWritten.
-func (s *storeImpl) createComment(ctx context.Context, issue int, body string) (*github.IssueComment, error) {
+func (s *storeImpl) createComment(ctx context.Context, issue int, body string) (*ghComment, error) {
 	var lastErr error
 	for try := 0; try < writeTries; try++ {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("ghstore: commenting on issue #%d: %w", issue, err) // nothing sent
 		}
-		c, _, err := s.gh.Issues.CreateComment(ctx, s.owner, s.repo, issue, &github.IssueComment{Body: &body})
+		c, err := s.gh.createComment(ctx, issue, body)
 		if err == nil {
-			s.learnLogin(c.GetUser().GetLogin())
+			s.learnLogin(c.login)
 			return c, nil
 		}
 		if ctx.Err() != nil && statusOf(err) == 0 {
@@ -111,19 +104,19 @@ func (s *storeImpl) createComment(ctx context.Context, issue int, body string) (
 		me := s.knownLogin()
 		for i := len(cs) - 1; i >= 0; i-- {
 			c := cs[i]
-			if c.GetBody() != body {
+			if c.body != body {
 				continue
 			}
 			if me == "" {
-				ok, terr := s.isTrusted(ctx, c.GetUser().GetLogin(), c.GetAuthorAssociation())
+				ok, terr := s.isTrusted(ctx, c.login, c.assoc)
 				if terr != nil || !ok {
 					continue
 				}
-				s.learnLogin(c.GetUser().GetLogin())
-			} else if c.GetUser().GetLogin() != me {
+				s.learnLogin(c.login)
+			} else if c.login != me {
 				continue
 			}
-			return c, nil
+			return &cs[i], nil
 		}
 	}
 	return nil, s.apiErr(lastErr, fmt.Sprintf("ghstore: commenting on issue #%d (%d tries)", issue, writeTries))
@@ -131,11 +124,11 @@ func (s *storeImpl) createComment(ctx context.Context, issue int, body string) (
 
 // editIssue PATCHes an issue; a PATCH sets fields to values, so resending one whose answer was lost
 // is harmless.
-func (s *storeImpl) editIssue(ctx context.Context, issue int, req *github.IssueRequest) (*github.Issue, error) {
+func (s *storeImpl) editIssue(ctx context.Context, issue int, req issueEdit) (*ghIssue, error) {
 	var err error
 	for try := 0; try < writeTries; try++ {
-		var iss *github.Issue
-		iss, _, err = s.gh.Issues.Edit(ctx, s.owner, s.repo, issue, req)
+		var iss *ghIssue
+		iss, err = s.gh.editIssue(ctx, issue, req)
 		if err == nil {
 			return iss, nil
 		}
@@ -175,7 +168,7 @@ func (s *storeImpl) plusOnes(ctx context.Context, commentIDs []int64) error {
 func (s *storeImpl) plusOne(ctx context.Context, commentID int64) error {
 	var err error
 	for try := 0; try < writeTries; try++ {
-		_, _, err = s.gh.Reactions.CreateIssueCommentReaction(ctx, s.owner, s.repo, commentID, "+1")
+		err = s.gh.createReaction(ctx, commentID, "+1")
 		if err == nil {
 			return nil
 		}

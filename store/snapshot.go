@@ -12,7 +12,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/google/go-github/v66/github"
 	"github.com/tidwall/gjson"
 )
 
@@ -134,15 +133,15 @@ func (s *storeImpl) updateSnapshot(ctx context.Context, path string) error {
 		}
 	}
 	drop := map[int]bool{}
-	err = s.listIssues(ctx, []string{labelArchived, labelStore}, "all", since, func(page []*github.Issue) (bool, error) {
+	err = s.listIssues(ctx, []string{labelArchived, labelStore}, "all", since, func(page []*ghIssue) (bool, error) {
 		for _, iss := range page {
-			id, _ := objectID(labelNames(iss))
+			id, _ := objectID(iss.labels)
 			i, ok := index[idkey.Of(id)]
 			if id == "" || !ok {
 				continue
 			}
 			num := gjson.GetBytes(entries[i].raw, "meta.issue_number")
-			if (num.Exists() && int(num.Int()) == iss.GetNumber()) || (!num.Exists() && !refreshed[idkey.Of(id)]) {
+			if (num.Exists() && int(num.Int()) == iss.number) || (!num.Exists() && !refreshed[idkey.Of(id)]) {
 				drop[i] = true
 			}
 		}

@@ -2,13 +2,10 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"sync"
-
-	"github.com/google/go-github/v66/github"
 )
 
 // trust decides whose issues and comments count (DESIGN.md §3): an author is trusted when their
@@ -67,11 +64,9 @@ func (s *storeImpl) tokenLogin(ctx context.Context) (string, error) {
 	if t.login != "" || t.asked {
 		return t.login, nil
 	}
-	u, _, err := s.gh.Users.Get(ctx, "")
+	login, err := s.gh.getUser(ctx)
 	if err != nil {
-		var er *github.ErrorResponse
-		if errors.As(err, &er) && er.Response != nil &&
-			(er.Response.StatusCode == http.StatusForbidden || er.Response.StatusCode == http.StatusUnauthorized) {
+		if st := statusOf(err); st == http.StatusForbidden || st == http.StatusUnauthorized {
 			t.asked, t.refused = true, true
 			return t.login, nil
 		}
@@ -79,7 +74,7 @@ func (s *storeImpl) tokenLogin(ctx context.Context) (string, error) {
 	}
 	t.asked = true
 	if t.login == "" {
-		t.login = u.GetLogin()
+		t.login = login
 	}
 	return t.login, nil
 }

@@ -3,12 +3,10 @@ package store
 import (
 	"sort"
 	"time"
-
-	"github.com/google/go-github/v66/github"
 )
 
-func sortByNumber(issues []*github.Issue) {
-	sort.SliceStable(issues, func(i, j int) bool { return issues[i].GetNumber() < issues[j].GetNumber() })
+func sortByNumber(issues []*ghIssue) {
+	sort.SliceStable(issues, func(i, j int) bool { return issues[i].number < issues[j].number })
 }
 
 func timeZero() time.Time { return time.Time{} }

@@ -7,8 +7,6 @@ import (
 	"math"
 	"net/http"
 	"time"
-
-	"github.com/google/go-github/v66/github"
 )
 
 // This file is the write protocol of an update (DESIGN.md §3a, §3b).
@@ -187,7 +185,7 @@ func (s *storeImpl) withSeen(ctx context.Context, base *Object) (*Object, error)
 	if base.seen.known {
 		return base, nil
 	}
-	iss, _, err := s.gh.Issues.Get(ctx, s.owner, s.repo, base.Issue)
+	iss, err := s.gh.getIssue(ctx, base.Issue)
 	if err != nil {
 		return nil, s.apiErr(err, fmt.Sprintf("ghstore: reading issue #%d of %q", base.Issue, base.ID))
 	}
@@ -210,15 +208,15 @@ func (s *storeImpl) writeAsync(ctx context.Context, cur *Object, c *change) (*Ob
 		return nil, err
 	}
 	open := "open"
-	iss, err := s.editIssue(ctx, n, &github.IssueRequest{State: &open})
+	iss, err := s.editIssue(ctx, n, issueEdit{state: &open})
 	if err != nil {
-		return nil, fmt.Errorf("ghstore: the update of %q is written (comment %d) but issue #%d could not be reopened: %w", cur.ID, ours.GetID(), n, err)
+		return nil, fmt.Errorf("ghstore: the update of %q is written (comment %d) but issue #%d could not be reopened: %w", cur.ID, ours.id, n, err)
 	}
 	obj := *cur
 	obj.Data = c.state.compact()
 	obj.Version++
 	obj.Pending++
-	obj.UpdatedAt = iss.GetUpdatedAt().Time
+	obj.UpdatedAt = iss.updatedAt
 	obj.seen = seenOf(iss)
 	// Provisional in the mirror: the base was read without the log.
 	s.mirror.observe(iss, &obj, false)
@@ -239,7 +237,7 @@ func (s *storeImpl) writeBased(ctx context.Context, cur *Object, old *value, c *
 	if err != nil {
 		return nil, nil, err
 	}
-	t, err := s.readLogHolding(ctx, n, cur.seen.comments+1, ours.GetID())
+	t, err := s.readLogHolding(ctx, n, cur.seen.comments+1, ours.id)
 	if err != nil {
 		return nil, nil, s.leaveOpen(ctx, cur.ID, n, err)
 	}
@@ -247,14 +245,14 @@ func (s *storeImpl) writeBased(ctx context.Context, cur *Object, old *value, c *
 	if err != nil {
 		return nil, nil, s.leaveOpen(ctx, cur.ID, n, err)
 	}
-	if applied, _ := f.appliedOf(ours.GetID()); applied {
+	if applied, _ := f.appliedOf(ours.id); applied {
 		obj, err := s.settle(ctx, cur.ID, n, cur.seen.body, t, f)
 		return obj, nil, err
 	}
 	// Superseded: another update landed first. Its writer settles the object; ours gets its +1
 	// now, so that gh-store's processor skips it too.
-	if err := s.plusOne(ctx, ours.GetID()); err != nil {
-		return nil, nil, fmt.Errorf("ghstore: the update of %q (issue #%d) lost a race and was not applied, and marking its comment %d superseded failed: %w", cur.ID, n, ours.GetID(), err)
+	if err := s.plusOne(ctx, ours.id); err != nil {
+		return nil, nil, fmt.Errorf("ghstore: the update of %q (issue #%d) lost a race and was not applied, and marking its comment %d superseded failed: %w", cur.ID, n, ours.id, err)
 	}
 	next := *cur
 	next.Data, next.Version = f.data.compact(), f.version
@@ -314,18 +312,18 @@ func (s *storeImpl) settle(ctx context.Context, id string, n int, body string, t
 			return nil, s.leaveOpen(ctx, id, n, err)
 		}
 		bodyStr, closed := string(newBody), "closed"
-		got, err := s.editIssue(ctx, n, &github.IssueRequest{Body: &bodyStr, State: &closed})
+		got, err := s.editIssue(ctx, n, issueEdit{body: &bodyStr, state: &closed})
 		if err != nil {
 			return nil, s.leaveOpen(ctx, id, n, err)
 		}
-		if !jsonEqual([]byte(got.GetBody()), newBody) {
+		if !jsonEqual([]byte(got.body), newBody) {
 			// GitHub has been seen to answer 200 to an over-long body PATCH and keep the old
 			// body (objectstack #18793): a closed issue whose body lacks the fold would hide
 			// updates, so it is left open and the write fails.
 			return nil, s.leaveOpen(ctx, id, n, fmt.Errorf("%w: issue #%d answered its body PATCH (%d bytes) with another body: GitHub did not store it", ErrUnsettled, n, len(newBody)))
 		}
-		if got.GetComments() != t.total() {
-			if t, err = s.readLog(ctx, n, got.GetComments()); err != nil {
+		if got.comments != t.total() {
+			if t, err = s.readLog(ctx, n, got.comments); err != nil {
 				return nil, s.leaveOpen(ctx, id, n, err)
 			}
 			f = nil
@@ -349,7 +347,7 @@ func (s *storeImpl) settle(ctx context.Context, id string, n int, body string, t
 	// Comments kept arriving: every one of them is in the log, so leaving the issue open (readers
 	// fold it, the next writer or processor settles it) loses nothing, and the write succeeded.
 	open := "open"
-	got, err := s.editIssue(context.WithoutCancel(ctx), n, &github.IssueRequest{State: &open})
+	got, err := s.editIssue(context.WithoutCancel(ctx), n, issueEdit{state: &open})
 	if err != nil {
 		return nil, fmt.Errorf("ghstore: issue #%d of %q: comments kept arriving for %d rounds, and reopening it failed: %w", n, id, settleRounds, err)
 	}
@@ -378,14 +376,14 @@ func (s *storeImpl) checkpoint(ctx context.Context, n int, f *folded) {
 	if err != nil {
 		return
 	}
-	_ = s.plusOne(ctx, c.GetID())
+	_ = s.plusOne(ctx, c.id)
 }
 
 // leaveOpen reopens an issue whose processing failed part-way, so that readers fold its log (which
 // holds every update) instead of trusting a body that may lack one, and returns cause.
 func (s *storeImpl) leaveOpen(ctx context.Context, id string, issue int, cause error) error {
 	open := "open"
-	if _, err := s.editIssue(context.WithoutCancel(ctx), issue, &github.IssueRequest{State: &open}); err != nil {
+	if _, err := s.editIssue(context.WithoutCancel(ctx), issue, issueEdit{state: &open}); err != nil {
 		return fmt.Errorf("%w: %q (issue #%d): %w; reopening it failed too: %v", ErrUnsettled, id, issue, cause, err)
 	}
 	return fmt.Errorf("ghstore: processing %q (issue #%d), left open with its updates pending: %w", id, issue, cause)
