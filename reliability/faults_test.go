@@ -124,7 +124,6 @@ func (in *injector) off() {
 	in.mu.Unlock()
 }
 
-
 // injectedLog returns the faults applied so far.
 func (in *injector) injectedLog() []injected {
 	in.mu.Lock()

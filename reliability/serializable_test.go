@@ -17,7 +17,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ghstore/ghstore/driver"
 	"github.com/ghstore/ghstore/internal/localgh"
+	"github.com/ghstore/ghstore/store"
 )
 
 // These tests show DESIGN.md §3a's READ COMMITTED semantics for single-object writes across
@@ -179,6 +181,24 @@ func TestSerializableChild(t *testing.T) {
 			}
 			say(childResult{Affected: 2, Err: errText(tx.Commit())})
 		}
+	case "collection": // k × a typed Collection[T].Update of one counter
+		cfg, err := driver.ParseDSN(os.Getenv("GHSTORE_CHILD_DSN"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn, err := driver.NewConnector(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		type counter struct {
+			N int64 `json:"n"`
+		}
+		counters := store.NewCollection[counter](conn.Store())
+		for i := 0; i < k; i++ {
+			_, err := counters.Update(ctx, "counter", func(c *counter) error { c.N++; return nil })
+			say(childResult{Affected: 1, Err: errText(err)})
+		}
 	case "lock": // one try to take the lock
 		n, err := affected(db.ExecContext(ctx, `UPDATE objects SET owner = ? WHERE id = 'lock' AND owner = 'nobody'`, fmt.Sprintf("w%d", child)))
 		say(childResult{Affected: n, Err: errText(err)})
@@ -263,6 +283,26 @@ func TestConcurrentIncrementsAcrossProcesses(t *testing.T) {
 		}
 		if v := scanInt(t, db, `SELECT COUNT(*) FROM history WHERE id = 'counter' AND applied AND kind != 'checkpoint'`); v != int64(1+procs*k) {
 			t.Fatalf("%d applied history rows, want %d", v, 1+procs*k)
+		}
+	})
+}
+
+// TestCollectionUpdatesAcrossProcesses: the typed Go API is serializable across processes too:
+// N processes × K Collection[T].Update increments of one counter end at exactly N·K.
+func TestCollectionUpdatesAcrossProcesses(t *testing.T) {
+	t.Parallel()
+	forEachLag(t, func(t *testing.T, lag time.Duration) {
+		w := newSerializableWorld(t, 20*time.Millisecond, lag)
+		db := w.db(t)
+		mustExec(t, db, `INSERT INTO objects (id, n) VALUES ('counter', 0)`)
+		procs, k := serializableSize()
+		for _, r := range w.runChildren(t, "collection", procs, strconv.Itoa(k)) {
+			if r.Err != "" {
+				t.Errorf("child %d: %s", r.Child, r.Err)
+			}
+		}
+		if n := scanInt(t, db, `SELECT n FROM objects WHERE id = 'counter'`); n != int64(procs*k) {
+			t.Fatalf("n = %d after %d acknowledged Collection updates", n, procs*k)
 		}
 	})
 }
