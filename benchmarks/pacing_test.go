@@ -3,11 +3,9 @@ package benchmarks
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"testing"
 	"time"
 
-	"github.com/google/go-github/v66/github"
 	"golang.org/x/oauth2"
 
 	"github.com/ghstore/ghstore/internal/clock"
@@ -61,10 +59,8 @@ func TestBulkInsertPaced(t *testing.T) {
 		WritesPerMinute: perMinute,
 		WritesPerHour:   perHour,
 	})
-	client := github.NewClient(&http.Client{Transport: tr})
-	u, _ := url.Parse("http://localgh.invalid/")
-	client.BaseURL, client.UploadURL = u, u
-	st, err := store.New(store.Options{Owner: owner, Repo: repo, Client: client, Clock: clk})
+	st, err := store.New(store.Options{Owner: owner, Repo: repo, HTTPClient: &http.Client{Transport: tr},
+		BaseURL: "http://localgh.invalid/", Clock: clk})
 	if err != nil {
 		t.Fatal(err)
 	}

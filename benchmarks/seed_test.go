@@ -5,10 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"sync"
 
-	"github.com/google/go-github/v66/github"
 	"github.com/tidwall/sjson"
 	"golang.org/x/oauth2"
 
@@ -40,10 +38,8 @@ func (e *env) seeder(async bool) *store.Store {
 		NoCache:    true,
 		MaxRetries: -1,
 	})
-	client := github.NewClient(&http.Client{Transport: tr})
-	u, _ := url.Parse("http://localgh.invalid/")
-	client.BaseURL, client.UploadURL = u, u
-	st, err := store.New(store.Options{Owner: owner, Repo: repo, Client: client, Login: owner, Async: async})
+	st, err := store.New(store.Options{Owner: owner, Repo: repo, HTTPClient: &http.Client{Transport: tr},
+		BaseURL: "http://localgh.invalid/", Login: owner, Async: async})
 	if err != nil {
 		e.tb.Fatal(err)
 	}

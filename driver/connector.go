@@ -22,7 +22,6 @@ package driver
 import (
 	"context"
 	"database/sql/driver"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -30,7 +29,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/google/go-github/v66/github"
 	"golang.org/x/oauth2"
 
 	"github.com/ghstore/ghstore/internal/transport"
@@ -96,7 +94,7 @@ func (c *Connector) Close() error {
 func (c *Connector) Store() *store.Store { return c.impl.store }
 
 // Stats are the request counters of the Connector's transport.
-func (c *Connector) Stats() transport.Stats { return c.impl.tr.Stats() }
+func (c *Connector) Stats() Stats { return Stats(c.impl.tr.Stats()) }
 
 // Config returns a copy of the Connector's Config (its token included: do not print it, though
 // its String and FormatDSN leave it out).
@@ -104,11 +102,10 @@ func (c *Connector) Config() *Config { return c.impl.cfg.Clone() }
 
 // connector is what every connection of one Connector shares.
 type connector struct {
-	cfg    *Config
-	drv    *Driver
-	tr     *transport.Transport
-	client *github.Client
-	store  *store.Store
+	cfg   *Config
+	drv   *Driver
+	tr    *transport.Transport
+	store *store.Store
 	// httpBase is the connector's own socket transport (nil for the in-process local:
 	// backend); Close drops its idle connections so no keep-alive goroutine outlives it.
 	httpBase *http.Transport
@@ -183,11 +180,7 @@ func (d *Driver) newConnector(in *Config) (*Connector, error) {
 	o.transport.TokenHosts = []string{api.Host}
 	c.tr = transport.New(o.transport)
 	hc := &http.Client{Transport: c.tr, CheckRedirect: transport.SameHostRedirects(o.transport.TokenHosts)}
-	if c.client, err = store.NewClient(hc, api.String()); err != nil {
-		c.closeAll()
-		return nil, dsnErr("base_url", "is not an absolute URL")
-	}
-	o.store.Client = c.client
+	o.store.HTTPClient, o.store.BaseURL = hc, api.String()
 	o.store.Scrub = c.tr.Scrub // an owner/repo a token was pasted into must not carry it into an error
 	if c.store, err = store.New(o.store); err != nil {
 		c.closeAll()
@@ -211,32 +204,11 @@ func (c *connector) ping(ctx context.Context) error {
 	}
 	ctx, cancel := c.statementContext(ctx)
 	defer cancel()
-	repo, _, err := c.client.Repositories.Get(ctx, c.cfg.Owner, c.cfg.Repo)
-	if err != nil {
-		return c.mapPingError(err)
-	}
-	if !repo.GetHasIssues() {
-		return fmt.Errorf("%w (%s/%s)", store.ErrIssuesDisabled, c.cfg.Owner, c.cfg.Repo)
+	if err := c.store.CheckRepository(ctx); err != nil {
+		return err
 	}
 	c.pinged = true
 	return nil
-}
-
-// mapPingError puts GitHub's answers about the repository or the token in the store's words
-// (store.ErrRepoNotFound, …), as the store's own requests do.
-func (c *connector) mapPingError(err error) error {
-	var er *github.ErrorResponse
-	if errors.As(err, &er) && er.Response != nil {
-		switch er.Response.StatusCode {
-		case http.StatusNotFound:
-			return fmt.Errorf("%w (%s/%s)", store.ErrRepoNotFound, c.cfg.Owner, c.cfg.Repo)
-		case http.StatusUnauthorized:
-			return fmt.Errorf("%w (%s/%s)", store.ErrBadCredentials, c.cfg.Owner, c.cfg.Repo)
-		case http.StatusGone:
-			return fmt.Errorf("%w (%s/%s)", store.ErrIssuesDisabled, c.cfg.Owner, c.cfg.Repo)
-		}
-	}
-	return fmt.Errorf("ghstore: ping %s/%s: %w", c.cfg.Owner, c.cfg.Repo, err)
 }
 
 // statementContext applies the DSN's timeout when ctx has no deadline of its own.

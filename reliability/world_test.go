@@ -116,7 +116,8 @@ func (w *world) rawClient(token string) *github.Client {
 // store is a Store of the user of token, in-process, on the fake clock.
 func (w *world) store(token string, opts ...func(*store.Options)) *store.Store {
 	w.t.Helper()
-	o := store.Options{Owner: repoOwner, Repo: repoName, Client: w.client(token), Clock: w.clock, Concurrency: 1}
+	o := store.Options{Owner: repoOwner, Repo: repoName, HTTPClient: &http.Client{Transport: w.transport(token)},
+		BaseURL: "http://localgh.test/", Clock: w.clock, Concurrency: 1}
 	for _, f := range opts {
 		f(&o)
 	}

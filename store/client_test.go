@@ -10,8 +10,8 @@ import (
 	"github.com/ghstore/ghstore/internal/transport"
 )
 
-// TestNewFromHTTPClient: a Store built from an *http.Client and a base URL (no trailing slash, as
-// people write it) works as one built from a go-github client.
+// TestNewFromHTTPClient: a Store built from an *http.Client and a base URL with no trailing slash,
+// as people write it, works.
 func TestNewFromHTTPClient(t *testing.T) {
 	e := newEnv(t)
 	hc := &http.Client{Transport: transport.New(transport.Options{
@@ -29,17 +29,22 @@ func TestNewFromHTTPClient(t *testing.T) {
 	}
 }
 
-func TestNewClientNeedsAnAbsoluteURL(t *testing.T) {
-	for _, u := range []string{"localhost:8080", "/api/v3", "http://"} {
-		if _, err := NewClient(http.DefaultClient, u); err == nil {
-			t.Errorf("NewClient(%q) made a client", u)
+// TestNewChecksItsOptions: New refuses options it cannot send a request with, before any request.
+func TestNewChecksItsOptions(t *testing.T) {
+	for _, o := range []Options{
+		{Owner: "o", Repo: "r"}, // no HTTPClient
+		{Owner: "o", Repo: "r", HTTPClient: http.DefaultClient, BaseURL: "localhost:8080"},
+		{Owner: "o", Repo: "r", HTTPClient: http.DefaultClient, BaseURL: "/api/v3"},
+		{Owner: "o", Repo: "r", HTTPClient: http.DefaultClient, BaseURL: "http://"},
+		{Owner: "", Repo: "r", HTTPClient: http.DefaultClient},
+		{Owner: "o", Repo: "a/b", HTTPClient: http.DefaultClient},
+	} {
+		if _, err := New(o); err == nil {
+			t.Errorf("New(%+v) made a Store", o)
 		}
 	}
-	gh, err := NewClient(http.DefaultClient, "")
-	if err != nil || gh.BaseURL.String() != DefaultBaseURL {
-		t.Fatalf("default: %v %v", gh, err)
-	}
-	if _, err := New(Options{Owner: "o", Repo: "r"}); err == nil {
-		t.Error("New without a client succeeded")
+	s, err := newImpl(Options{Owner: "o", Repo: "r", HTTPClient: http.DefaultClient})
+	if err != nil || s.gh.server() != DefaultBaseURL {
+		t.Fatalf("default base URL: %v %v", s, err)
 	}
 }

@@ -63,14 +63,28 @@ func (e *env) clientWithToken(token string) *github.Client {
 
 // clientVia is a client with token whose requests go through base (which ends at e.srv).
 func (e *env) clientVia(token string, base http.RoundTripper) *github.Client {
-	tr := transport.New(transport.Options{
+	gh := github.NewClient(httpVia(token, base))
+	gh.BaseURL, _ = url.Parse(testBaseURL)
+	return gh
+}
+
+// testBaseURL is the API's URL in the tests (localgh's transport answers any host).
+const testBaseURL = "http://localgh.test/"
+
+// httpVia is an http.Client with token, with its own transport (and ETag cache), whose requests
+// go through base (which ends at e.srv): what a Store is given (Options.HTTPClient).
+func httpVia(token string, base http.RoundTripper) *http.Client {
+	return &http.Client{Transport: transport.New(transport.Options{
 		Base:  base,
 		Token: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token}),
 		Clock: clock.NewFake(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)),
-	})
-	gh := github.NewClient(&http.Client{Transport: tr})
-	gh.BaseURL, _ = url.Parse("http://localgh.test/")
-	return gh
+	})}
+}
+
+// via is the Options of a Store with token whose requests go through base, with opts' other fields.
+func (e *env) via(token string, base http.RoundTripper, opts Options) Options {
+	opts.HTTPClient, opts.BaseURL = httpVia(token, base), testBaseURL
+	return opts
 }
 
 // labelNames are the names of a go-github issue's labels (the tests read issues with go-github).
@@ -91,14 +105,15 @@ func commentsOf(cs []*github.IssueComment) []ghComment {
 	return out
 }
 
-// store is a Store of login; opts may set more (Owner, Repo and Client are filled in).
+// store is a Store of login; opts may set more (Owner, Repo, HTTPClient and BaseURL are filled in).
 func (e *env) store(login string, opts ...Options) *Store {
 	e.t.Helper()
 	var o Options
 	if len(opts) > 0 {
 		o = opts[0]
 	}
-	o.Owner, o.Repo, o.Client = "acme", "data", e.client(login)
+	o.Owner, o.Repo = "acme", "data"
+	o = e.via(tokenOf(login), e.srv.Transport(), o)
 	s, err := New(o)
 	check(e.t, err)
 	return s

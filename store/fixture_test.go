@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"testing"
@@ -36,7 +37,7 @@ func loadStep(t *testing.T, step string) wireStep {
 // association or is a stranger, and Login is given.
 func fixtureStore(t *testing.T) *storeImpl {
 	t.Helper()
-	s, err := newImpl(Options{Owner: "acme", Repo: "data", Client: github.NewClient(nil), Login: "acme"})
+	s, err := newImpl(Options{Owner: "acme", Repo: "data", HTTPClient: http.DefaultClient, Login: "acme"})
 	if err != nil {
 		t.Fatal(err)
 	}

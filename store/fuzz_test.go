@@ -7,7 +7,6 @@ import (
 	"errors"
 	"math/big"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -16,7 +15,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/google/go-github/v66/github"
 	"github.com/tidwall/gjson"
 	"golang.org/x/oauth2"
 
@@ -261,9 +259,7 @@ func snapshotFixture(f *testing.F) (*Store, map[string]*Object) {
 		Token: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "acme-token"}),
 		Clock: clock.NewFake(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)),
 	})
-	gh := github.NewClient(&http.Client{Transport: tr})
-	gh.BaseURL, _ = url.Parse("http://localgh.test/")
-	s, err := New(Options{Owner: "acme", Repo: "data", Client: gh, Login: "acme"})
+	s, err := New(Options{Owner: "acme", Repo: "data", HTTPClient: &http.Client{Transport: tr}, BaseURL: testBaseURL, Login: "acme"})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -27,27 +27,24 @@ type storeImpl struct {
 }
 
 func newImpl(opts Options) (*storeImpl, error) {
-	if opts.Client == nil {
-		if opts.HTTPClient == nil {
-			return nil, errors.New("ghstore: store.Options has neither a Client nor an HTTPClient")
-		}
-		gh, err := NewClient(opts.HTTPClient, opts.BaseURL)
-		if err != nil {
-			return nil, err
-		}
-		opts.Client = gh
+	if opts.HTTPClient == nil {
+		return nil, errors.New("ghstore: store.Options has no HTTPClient")
 	}
 	if strings.TrimSpace(opts.Owner) == "" || strings.TrimSpace(opts.Repo) == "" ||
 		strings.Contains(opts.Owner, "/") || strings.Contains(opts.Repo, "/") {
 		return nil, fmt.Errorf("ghstore: bad repository %q/%q: want an owner and a name", opts.Owner, opts.Repo)
+	}
+	gh, err := newGoGitHub(opts.HTTPClient, opts.BaseURL, opts.Owner, opts.Repo)
+	if err != nil {
+		return nil, err
 	}
 	if opts.Concurrency < 0 {
 		return nil, fmt.Errorf("ghstore: Concurrency %d is negative", opts.Concurrency)
 	}
 	s := &storeImpl{
 		owner:       opts.Owner,
+		gh:          gh,
 		repo:        opts.Repo,
-		gh:          &goGitHub{gh: opts.Client, owner: opts.Owner, repo: opts.Repo},
 		async:       opts.Async,
 		clock:       opts.Clock,
 		concurrency: opts.Concurrency,

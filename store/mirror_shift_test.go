@@ -48,7 +48,7 @@ func TestMirrorWalkSurvivesAPageShift(t *testing.T) {
 			}
 		},
 	}
-	r, err := New(Options{Owner: "acme", Repo: "data", Client: e.clientVia(tokenOf("carol"), h), Mirror: true})
+	r, err := New(e.via(tokenOf("carol"), h, Options{Owner: "acme", Repo: "data", Mirror: true}))
 	check(t, err)
 	c := e.measure(func() {
 		n := 0

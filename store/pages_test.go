@@ -130,7 +130,7 @@ func TestScanFetchesPagesSideBySide(t *testing.T) {
 	const m = 450
 	seedObjects(t, e, w, "o", 0, m)
 	gate := &pageGate{next: e.srv.Transport(), width: 4, fallback: 2 * time.Second, full: make(chan struct{})}
-	r, err := New(Options{Owner: "acme", Repo: "data", Client: e.clientVia(tokenOf("carol"), gate), Login: "carol", Concurrency: 4})
+	r, err := New(e.via(tokenOf("carol"), gate, Options{Owner: "acme", Repo: "data", Login: "carol", Concurrency: 4}))
 	check(t, err)
 	n := 0
 	c := e.measure(func() {

@@ -34,7 +34,7 @@ func TestLoopingLinkStops(t *testing.T) {
 	e := newEnv(t)
 	_, err := e.store("acme").Create(e.ctx, "a", json.RawMessage(`{}`))
 	check(t, err)
-	s, err := New(Options{Owner: "acme", Repo: "data", Client: e.clientVia(tokenOf("acme"), loopingLinks{e.srv.Transport()})})
+	s, err := New(e.via(tokenOf("acme"), loopingLinks{e.srv.Transport()}, Options{Owner: "acme", Repo: "data"}))
 	check(t, err)
 	_, err = s.Get(e.ctx, "a")
 	if !errors.Is(err, transport.ErrPagination) || !strings.Contains(err.Error(), "page=2") {

@@ -5,13 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/google/go-github/v66/github"
 	"golang.org/x/oauth2"
 
 	"github.com/ghstore/ghstore/internal/transport"
@@ -65,9 +63,7 @@ func TestProcessReactsConcurrently(t *testing.T) {
 		Base:  g,
 		Token: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: tokenOf("acme")}),
 	})
-	gh := github.NewClient(&http.Client{Transport: tr})
-	gh.BaseURL, _ = url.Parse("http://localgh.test/")
-	p, err := New(Options{Owner: "acme", Repo: "data", Client: gh, Login: "acme", Concurrency: 4})
+	p, err := New(Options{Owner: "acme", Repo: "data", HTTPClient: &http.Client{Transport: tr}, BaseURL: testBaseURL, Login: "acme", Concurrency: 4})
 	check(t, err)
 
 	ctx, cancel := context.WithTimeout(e.ctx, 30*time.Second)

@@ -4,13 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/google/go-github/v66/github"
 	"golang.org/x/oauth2"
 
 	"github.com/ghstore/ghstore/internal/clock"
@@ -83,9 +81,7 @@ func TestProcessAllConcurrentSameCost(t *testing.T) {
 		Token: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: tokenOf("acme")}),
 		Clock: clock.NewFake(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)),
 	})
-	gh := github.NewClient(&http.Client{Transport: tr})
-	gh.BaseURL, _ = url.Parse("http://localgh.test/")
-	p, err := New(Options{Owner: "acme", Repo: "data", Client: gh, Login: "acme", Concurrency: conc})
+	p, err := New(Options{Owner: "acme", Repo: "data", HTTPClient: &http.Client{Transport: tr}, BaseURL: testBaseURL, Login: "acme", Concurrency: conc})
 	check(t, err)
 
 	var n int

@@ -22,7 +22,7 @@ func TestUpdateSnapshotReadsOnlyWhatChanged(t *testing.T) {
 	clk := clock.NewFake(time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC))
 	e := newEnvAt(t, clk.Now)
 	rec := &listed{next: e.srv.Transport()}
-	s, err := New(Options{Owner: "acme", Repo: "data", Client: e.clientVia(tokenOf("acme"), rec), Login: "acme", Clock: clk})
+	s, err := New(e.via(tokenOf("acme"), rec, Options{Owner: "acme", Repo: "data", Login: "acme", Clock: clk}))
 	check(t, err)
 	const m = 20
 	ids := []string{}

@@ -38,6 +38,8 @@ type githubAPI interface {
 	createComment(ctx context.Context, number int, body string) (*ghComment, error)
 	// createReaction POSTs a reaction (content "+1") to comment commentID.
 	createReaction(ctx context.Context, commentID int64, content string) error
+	// getRepo GETs the repository and reports whether it has Issues enabled.
+	getRepo(ctx context.Context) (hasIssues bool, err error)
 	// getUser GETs the token's own user and returns its login.
 	getUser(ctx context.Context) (string, error)
 	// server names the API the source talks to (what a mirror file is of).

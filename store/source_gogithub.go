@@ -165,6 +165,14 @@ func (g *goGitHub) createReaction(ctx context.Context, commentID int64, content 
 	return wrapErr(err)
 }
 
+func (g *goGitHub) getRepo(ctx context.Context) (bool, error) {
+	r, _, err := g.gh.Repositories.Get(ctx, g.owner, g.repo)
+	if err != nil {
+		return false, wrapErr(err)
+	}
+	return r.GetHasIssues(), nil
+}
+
 func (g *goGitHub) getUser(ctx context.Context) (string, error) {
 	u, _, err := g.gh.Users.Get(ctx, "")
 	if err != nil {

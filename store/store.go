@@ -25,8 +25,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/google/go-github/v66/github"
-
 	"github.com/ghstore/ghstore/internal/clock"
 )
 
@@ -65,14 +63,13 @@ type Entry struct {
 // Options configure a Store.
 type Options struct {
 	Owner, Repo string
-	// Client sends every request; its transport carries auth, caching, retries and pacing.
-	Client *github.Client
-	// HTTPClient and BaseURL make the go-github client when Client is nil: requests go through
-	// HTTPClient (build its Transport with internal/transport, or any RoundTripper that
-	// authenticates) to BaseURL (default https://api.github.com/; a GitHub Enterprise Server is
-	// https://HOST/api/v3/).
+	// HTTPClient sends every request (through go-github); its Transport authenticates and
+	// carries whatever caching, retries and pacing the caller wants (the driver's does all of
+	// them). Required.
 	HTTPClient *http.Client
-	BaseURL    string
+	// BaseURL is the REST API the requests go to: DefaultBaseURL when empty; a GitHub
+	// Enterprise Server is https://HOST/api/v3/. A missing trailing slash is added.
+	BaseURL string
 	// Trusted are logins trusted besides OWNER/MEMBER/COLLABORATOR and the token's own login.
 	Trusted []string
 	// Async makes updates a comment + reopen (gh-store's Actions model) instead of processing
@@ -266,6 +263,13 @@ func (s *Store) Snapshot(ctx context.Context, w io.Writer) error { return s.impl
 // its snapshot_time.
 func (s *Store) UpdateSnapshot(ctx context.Context, path string) error {
 	return s.impl.updateSnapshot(ctx, path)
+}
+
+// CheckRepository asks GitHub for the repository (GET /repos/{owner}/{repo}, one request): the
+// error wraps ErrRepoNotFound when it does not exist or the token cannot see it,
+// ErrBadCredentials when the token is refused, ErrIssuesDisabled when it has Issues turned off.
+func (s *Store) CheckRepository(ctx context.Context) error {
+	return s.impl.checkRepository(ctx)
 }
 
 // Login returns the token's login (GET /user once; see DESIGN.md §3 for the Actions fallback).

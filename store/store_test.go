@@ -301,8 +301,7 @@ func TestBadInputSendsNothing(t *testing.T) {
 
 func TestErrorsNameTheCause(t *testing.T) {
 	e := newEnv(t)
-	gh := e.client("acme")
-	s, err := New(Options{Owner: "acme", Repo: "nope", Client: gh, Login: "acme"})
+	s, err := New(e.via(tokenOf("acme"), e.srv.Transport(), Options{Owner: "acme", Repo: "nope", Login: "acme"}))
 	check(t, err)
 	if _, err := s.Get(e.ctx, "a"); !errors.Is(err, ErrRepoNotFound) {
 		t.Fatalf("missing repo: %v", err)
@@ -311,7 +310,7 @@ func TestErrorsNameTheCause(t *testing.T) {
 	if _, err := e.store("acme").Get(e.ctx, "a"); !errors.Is(err, ErrIssuesDisabled) {
 		t.Fatalf("issues disabled: %v", err)
 	}
-	s, err = New(Options{Owner: "acme", Repo: "data", Client: e.clientWithToken("wrong-token"), Login: "x"})
+	s, err = New(e.via("wrong-token", e.srv.Transport(), Options{Owner: "acme", Repo: "data", Login: "x"}))
 	check(t, err)
 	_, err = s.Get(e.ctx, "a")
 	if !errors.Is(err, ErrBadCredentials) || strings.Contains(err.Error(), "wrong-token") {
