@@ -9,7 +9,6 @@ import (
 
 	"github.com/ghstore/ghstore/driver"
 	"github.com/ghstore/ghstore/internal/clock"
-	"github.com/ghstore/ghstore/internal/transport"
 )
 
 // progressInterval is how often a running statement's progress line is redrawn; a statement that
@@ -23,7 +22,7 @@ const progressInterval = 250 * time.Millisecond
 type progress struct {
 	w      io.Writer
 	clock  clock.Clock
-	stats  func() transport.Stats
+	stats  func() driver.Stats
 	ticker func(time.Duration) (<-chan time.Time, func())
 
 	rows atomic.Int64 // set by the statement as it reads
@@ -35,7 +34,7 @@ type progress struct {
 
 // startProgress begins drawing on w. Its stop method must be called.
 func startProgress(w io.Writer, clk clock.Clock, ticker func(time.Duration) (<-chan time.Time, func()),
-	stats func() transport.Stats) *progress {
+	stats func() driver.Stats) *progress {
 	p := &progress{w: w, clock: clk, stats: stats, ticker: ticker}
 	base, start := stats(), clk.Now()
 	ticks, stopTicker := ticker(progressInterval)
@@ -72,7 +71,7 @@ func startProgress(w io.Writer, clk clock.Clock, ticker func(time.Duration) (<-c
 // line is the progress text for the requests between base and now, after elapsed: for a read,
 // the rows and pages read; for a write, the objects written of how many and the one under way;
 // while a request waits for write pacing or a rate limit, what for and how much longer.
-func (p *progress) line(base, now transport.Stats, elapsed time.Duration) string {
+func (p *progress) line(base, now driver.Stats, elapsed time.Duration) string {
 	var s string
 	if w := p.write.Load(); w != nil {
 		s = fmt.Sprintf("… %s: %d of %s written", w.Verb, w.Done, objectsNoun(w.Total))

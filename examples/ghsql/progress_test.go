@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ghstore/ghstore/driver"
 	"github.com/ghstore/ghstore/internal/clock"
-	"github.com/ghstore/ghstore/internal/transport"
 )
 
 // manualTicker is a ticker the test drives.
@@ -43,8 +43,8 @@ func TestProgressDrawsOnTicksAndErasesItself(t *testing.T) {
 	clk := clock.NewFake(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
 	tick := &manualTicker{ch: make(chan time.Time)}
 	var mu sync.Mutex
-	stats := transport.Stats{Requests: 10, Pages: 1, NotModified: 2, Limit: 5000, Remaining: 4990}
-	current := func() transport.Stats { mu.Lock(); defer mu.Unlock(); return stats }
+	stats := driver.Stats{Requests: 10, Pages: 1, NotModified: 2, Limit: 5000, Remaining: 4990}
+	current := func() driver.Stats { mu.Lock(); defer mu.Unlock(); return stats }
 	var out syncBuffer
 
 	p := startProgress(&out, clk, tick.start, current)
@@ -70,7 +70,7 @@ func TestProgressQuickStatementShowsNothing(t *testing.T) {
 	clk := clock.NewFake(time.Unix(0, 0))
 	tick := &manualTicker{ch: make(chan time.Time)}
 	var out syncBuffer
-	p := startProgress(&out, clk, tick.start, func() transport.Stats { return transport.Stats{} })
+	p := startProgress(&out, clk, tick.start, func() driver.Stats { return driver.Stats{} })
 	p.stop()
 	if out.String() != "" {
 		t.Errorf("a statement that ends before the first tick drew %q", out.String())
@@ -80,7 +80,7 @@ func TestProgressQuickStatementShowsNothing(t *testing.T) {
 func TestProgressWithoutRateLimitHeaders(t *testing.T) {
 	p := &progress{}
 	p.rows.Store(1)
-	got := p.line(transport.Stats{}, transport.Stats{Requests: 2, Pages: 1}, 300*time.Millisecond)
+	got := p.line(driver.Stats{}, driver.Stats{Requests: 2, Pages: 1}, 300*time.Millisecond)
 	if want := "… 1 row · 1 page read · 2 requests · 300ms"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/ghstore/ghstore/driver"
-	"github.com/ghstore/ghstore/internal/transport"
 )
 
 // session runs statements on one store and shows their results; it carries the prompt's
@@ -147,8 +146,8 @@ func (s *session) tableWidth() int {
 
 // costLine is \timing's report of one statement: time, requests sent, how many GitHub counted
 // against the budget (304s are free), and how many created content.
-func costLine(before, after transport.Stats, elapsed time.Duration) string {
-	d := transport.Stats{
+func costLine(before, after driver.Stats, elapsed time.Duration) string {
+	d := driver.Stats{
 		Requests:        after.Requests - before.Requests,
 		NotModified:     after.NotModified - before.NotModified,
 		ContentCreating: after.ContentCreating - before.ContentCreating,
