@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"time"
 
 	"github.com/ghstore/ghstore/internal/transport"
 )
@@ -44,5 +45,32 @@ var (
 	ErrBadCredentials = errors.New("ghstore: bad credentials (GitHub answered 401)")
 )
 
-// RateLimitError is GitHub's rate limit, with the time it resets.
-type RateLimitError = transport.RateLimitError
+// RateLimitError: a request was not sent because of GitHub's rate limit, and waiting for it would
+// pass the context's deadline (or GitHub gave no way to know when requests may go on). Nothing of
+// that request was applied. The driver's transport raises it (the error it wraps); the store gives
+// it this type of its own.
+type RateLimitError struct {
+	Secondary bool      // the secondary (content-creating) limit, else the primary budget
+	Reset     time.Time // when requests may go on
+	Status    int       // 403 or 429; 0 when the client-side pacer refused to wait
+	err       error     // what the request failed with, when it came from a transport
+}
+
+func (e *RateLimitError) Error() string {
+	if e.err != nil {
+		return e.err.Error()
+	}
+	return (&transport.RateLimitError{Secondary: e.Secondary, Reset: e.Reset, Status: e.Status}).Error()
+}
+
+// Unwrap returns what the request failed with (the transport's own error), or nil.
+func (e *RateLimitError) Unwrap() error { return e.err }
+
+// asRateLimitError gives a request's failure for the transport's rate limit the store's type.
+func asRateLimitError(err error) (*RateLimitError, bool) {
+	var trl *transport.RateLimitError
+	if !errors.As(err, &trl) {
+		return nil, false
+	}
+	return &RateLimitError{Secondary: trl.Secondary, Reset: trl.Reset, Status: trl.Status, err: err}, true
+}

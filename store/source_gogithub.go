@@ -181,10 +181,14 @@ func (g *goGitHub) getUser(ctx context.Context) (string, error) {
 	return u.GetLogin(), nil
 }
 
-// wrapErr gives go-github's errors for answers with an error status the store's responseError.
+// wrapErr gives the store's types to go-github's errors for answers with an error status
+// (responseError) and to the transport's refusal for the rate limit (RateLimitError).
 func wrapErr(err error) error {
 	if err == nil {
 		return nil
+	}
+	if rl, ok := asRateLimitError(err); ok {
+		return rl
 	}
 	var er *github.ErrorResponse
 	if errors.As(err, &er) {

@@ -30,6 +30,7 @@ func explain(err error, now time.Time) string {
 		return writeErrorText(we, now)
 	}
 	var (
+		srl  *store.RateLimitError
 		rl   *transport.RateLimitError
 		ghe  *github.ErrorResponse
 		ghrl *github.RateLimitError
@@ -42,6 +43,8 @@ func explain(err error, now time.Time) string {
 		return nt.Error()
 	case errors.Is(err, driver.ErrNoToken):
 		return (&missingTokenError{repo: "the repository"}).Error()
+	case errors.As(err, &srl):
+		return rateLimitText(srl.Secondary, srl.Reset, now)
 	case errors.As(err, &rl):
 		return rateLimitText(rl.Secondary, rl.Reset, now)
 	case errors.As(err, &ghrl):
