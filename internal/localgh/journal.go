@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -162,6 +163,9 @@ func truncateSync(f file, size int64) error {
 // append writes the records of one request as one record and syncs it. On failure the file is
 // cut back to where it was.
 func (j *journal) append(ms []mutation) error {
+	if j.broken == ErrReadOnly {
+		return ErrReadOnly
+	}
 	if j.broken != nil {
 		return fmt.Errorf("localgh: the journal refuses writes until the directory is reopened: %w", j.broken)
 	}
@@ -183,7 +187,12 @@ func (j *journal) append(ms []mutation) error {
 	return nil
 }
 
-func (j *journal) close() error { return j.f.Close() }
+func (j *journal) close() error {
+	if j.f == nil { // a read-only directory without a journal
+		return nil
+	}
+	return j.f.Close()
+}
 
 // encodeRecord appends ms's record to buf.
 func encodeRecord(buf []byte, ms []mutation) ([]byte, error) {
@@ -200,6 +209,33 @@ func encodeRecord(buf []byte, ms []mutation) ([]byte, error) {
 	binary.BigEndian.PutUint32(h[8:], crc32.Checksum(payload, crcTable))
 	binary.BigEndian.PutUint32(h[12:], crc32.Checksum(h[:12], crcTable))
 	return append(append(buf, h[:]...), payload...), nil
+}
+
+// openJournalReadOnly replays dir's journal into st without changing anything on disk (a torn
+// tail is left where it is and not replayed) and returns a journal that refuses every append
+// with ErrReadOnly. A directory with no journal is an empty store. Corruption is a *CorruptError,
+// as for openJournal.
+func openJournalReadOnly(fsys fileSystem, dir string, st *state) (*journal, error) {
+	path := filepath.Join(dir, journalName)
+	j := &journal{fs: fsys, broken: ErrReadOnly}
+	f, err := fsys.OpenFile(path, os.O_RDONLY, 0)
+	if errors.Is(err, fs.ErrNotExist) {
+		j.f = nil
+		return j, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("localgh: open journal read-only: %w", err)
+	}
+	j.f = f
+	if _, err := scanJournal(f, path, func(ms []mutation, _ int) {
+		for _, m := range ms {
+			st.apply(m)
+		}
+	}); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return j, nil
 }
 
 // journalScan is what scanJournal found.

@@ -54,6 +54,9 @@ type Options struct {
 
 	// fs is the file system under Dir; nil is the real one (tests inject faults, files.go).
 	fs fileSystem
+	// openLock opens Dir's lock file (a test makes it refuse, as a read-only mount does, which
+	// root, who runs the tests, never meets otherwise). nil: os.OpenFile.
+	openLock func(string, int, os.FileMode) (*os.File, error)
 }
 
 // Role is what a user is to a repository; it sets author_association and push access.
@@ -172,13 +175,26 @@ func Open(opts Options) (*Server, error) {
 		if err := os.MkdirAll(opts.Dir, dirPerm); err != nil {
 			return nil, fmt.Errorf("localgh: create dir: %w", err)
 		}
-		l, err := lockDir(opts.Dir)
-		if err != nil {
-			return nil, err
-		}
 		fsys := opts.fs
 		if fsys == nil {
 			fsys = osFS{}
+		}
+		openLock := opts.openLock
+		if openLock == nil {
+			openLock = os.OpenFile
+		}
+		l, err := lockDirWith(openLock, opts.Dir)
+		if errors.Is(err, errLockReadOnly) {
+			// A directory this process may not write: serve what it holds, read-only.
+			jr, err := openJournalReadOnly(fsys, opts.Dir, s.st)
+			if err != nil {
+				return nil, err
+			}
+			s.jr = jr
+			return &Server{impl: s}, nil
+		}
+		if err != nil {
+			return nil, err
 		}
 		jr, err := openJournal(fsys, opts.Dir, s.st)
 		if err != nil {
