@@ -24,6 +24,8 @@ type goGitHub struct {
 	owner, repo string
 }
 
+var _ githubAPI = (*goGitHub)(nil)
+
 // DefaultBaseURL is GitHub's REST API.
 const DefaultBaseURL = "https://api.github.com/"
 
