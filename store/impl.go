@@ -16,7 +16,7 @@ type storeImpl struct {
 	owner, repo string
 	gh          githubAPI // every request (source.go)
 	async       bool
-	clock       clock.Clock
+	clock       Clock
 	concurrency int
 	trust       *trust
 	mirror      *mirror // nil unless Options.Mirror

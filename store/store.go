@@ -24,8 +24,6 @@ import (
 	"iter"
 	"net/http"
 	"time"
-
-	"github.com/ghstore/ghstore/internal/clock"
 )
 
 // Object is one stored object as read.
@@ -75,8 +73,8 @@ type Options struct {
 	// Async makes updates a comment + reopen (gh-store's Actions model) instead of processing
 	// them before returning.
 	Async bool
-	// Clock stamps envelopes. Default clock.Real{}.
-	Clock clock.Clock
+	// Clock stamps envelopes and times every wait. Default: the wall clock.
+	Clock Clock
 	// Concurrency bounds requests in flight for multi-object work. 0 means DefaultConcurrency.
 	Concurrency int
 	// ReadLag bounds how long GitHub's reads may lag its writes (0: they never do, as on the
@@ -102,6 +100,15 @@ type Options struct {
 	// mirror_dir), so that a new process (an Actions job restoring it with actions/cache) starts
 	// warm and lists only what changed since it was saved.
 	MirrorDir string
+}
+
+// Clock is the time a Store reads and waits by (Options.Clock), so that tests can run it on a
+// fake one.
+type Clock interface {
+	Now() time.Time
+	// Sleep waits for d or until ctx is done, whichever comes first; it returns ctx.Err() in the
+	// second case.
+	Sleep(ctx context.Context, d time.Duration) error
 }
 
 // DefaultConcurrency is Options.Concurrency when it is 0 (and the driver's default).
