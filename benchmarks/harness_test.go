@@ -167,7 +167,6 @@ func (c cost) forbidden() []localgh.Request {
 	return out
 }
 
-
 func must(tb testing.TB, err error) {
 	tb.Helper()
 	if err != nil {
