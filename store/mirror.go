@@ -399,10 +399,7 @@ func (m *mirror) observe(iss *ghIssue, obj *Object, exact bool) {
 	s := m.s
 	id, live := objectID(iss.labels)
 	if live {
-		login := iss.login
-		me := s.knownLogin()
-		live = trustedAssociation(iss.assoc) || s.trust.listed[strings.ToLower(login)] ||
-			(me != "" && strings.EqualFold(me, login))
+		live = s.isTrustedNow(iss.login, iss.assoc)
 		if !live {
 			return
 		}

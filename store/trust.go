@@ -41,7 +41,8 @@ func trustedAssociation(assoc string) bool {
 	return false
 }
 
-// isTrusted reports whether login (with this author_association) is a trusted author.
+// isTrusted reports whether login (with this author_association) is a trusted author, learning
+// the token's login (GET /user, once) when that decides it.
 func (s *storeImpl) isTrusted(ctx context.Context, login, assoc string) (bool, error) {
 	if trustedAssociation(assoc) || s.trust.listed[strings.ToLower(login)] {
 		return true, nil
@@ -53,8 +54,17 @@ func (s *storeImpl) isTrusted(ctx context.Context, login, assoc string) (bool, e
 	if err != nil {
 		return false, err
 	}
-	return me != "" && strings.EqualFold(me, login), nil
+	return trustedBy(me, login), nil
 }
+
+// isTrustedNow is isTrusted with only what is known without a request: the token's login counts
+// once it has been learnt (the mirror's record of a write, which must not send a request).
+func (s *storeImpl) isTrustedNow(login, assoc string) bool {
+	return trustedAssociation(assoc) || s.trust.listed[strings.ToLower(login)] || trustedBy(s.knownLogin(), login)
+}
+
+// trustedBy: login is the token's own login me (known).
+func trustedBy(me, login string) bool { return me != "" && strings.EqualFold(me, login) }
 
 // tokenLogin returns the token's login, "" when it cannot be known yet.
 func (s *storeImpl) tokenLogin(ctx context.Context) (string, error) {
