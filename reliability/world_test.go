@@ -97,13 +97,6 @@ func (w *world) transport(token string) *transport.Transport {
 	})
 }
 
-// client is a go-github client for token over ghstore's transport, in-process.
-func (w *world) client(token string) *github.Client {
-	gh := github.NewClient(&http.Client{Transport: w.transport(token)})
-	gh.BaseURL, _ = url.Parse("http://localgh.test/")
-	return gh
-}
-
 // rawClient is a go-github client for token straight onto the server: no retries, no cache. The
 // oracle and the tests' own "hostile user" writes use it.
 func (w *world) rawClient(token string) *github.Client {
