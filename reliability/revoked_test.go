@@ -18,11 +18,11 @@ func TestStoreUpdateRefusedFromThenOn(t *testing.T) {
 		if op.name != "update" {
 			continue
 		}
-		n := requestsOf(t, op)
+		n := requestsOf(t, op, 0)
 		for at := 0; at < n; at++ {
 			for _, kind := range []faultKind{fault401, fault404, fault410} {
 				t.Run(fmt.Sprintf("%s/request%d/%s-from-then-on", op.name, at+1, kind.name), func(t *testing.T) {
-					runStoreFault(t, op, at, kind, true)
+					runStoreFault(t, op, at, kind, true, 0)
 				})
 			}
 		}

@@ -45,6 +45,15 @@ type world struct {
 	clock  *clock.Fake
 	faults *injector
 	ctx    context.Context
+	lag    time.Duration // the server's read lag (0: none), which the stores know as ReadLag
+}
+
+// settle lets the server's read lag pass on the fake clock, so that every reader (the oracle
+// too, which knows nothing of what anyone wrote) sees every write.
+func (w *world) settle() {
+	if w.lag > 0 {
+		_ = w.clock.Sleep(w.ctx, w.lag)
+	}
 }
 
 // worldStart is where fake time begins.
@@ -59,11 +68,24 @@ func newWorld(t testing.TB) *world {
 // newWorldAt is newWorld with fake time starting at start.
 func newWorldAt(t testing.TB, start time.Time) *world {
 	t.Helper()
+	return newWorldWith(t, start, 0)
+}
+
+// newLaggingWorld is newWorld on a server whose reads lag its writes by lag of fake time
+// (localgh.Realism.Lag); its stores know the bound (store.Options.ReadLag).
+func newLaggingWorld(t testing.TB, lag time.Duration) *world {
+	t.Helper()
+	return newWorldWith(t, worldStart, lag)
+}
+
+func newWorldWith(t testing.TB, start time.Time, lag time.Duration) *world {
+	t.Helper()
 	fc := clock.NewFake(start)
 	srv, err := localgh.Open(localgh.Options{
 		Now:       fc.Now,
 		Sleep:     fc.Sleep,
 		RateLimit: -1, WritesPerMinute: -1, WritesPerHour: -1,
+		Realism:   localgh.Realism{Lag: lag},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +96,7 @@ func newWorldAt(t testing.TB, start time.Time) *world {
 	}
 	must(t, srv.CreateRepo(repoOwner, repoName, false))
 	must(t, srv.SetRole(repoOwner, repoName, "carol", localgh.Collaborator))
-	w := &world{t: t, srv: srv, clock: fc, faults: newInjector(), ctx: context.Background()}
+	w := &world{t: t, srv: srv, clock: fc, faults: newInjector(), ctx: context.Background(), lag: lag}
 	srv.SetFault(w.faults.hook)
 	return w
 }
@@ -110,7 +132,7 @@ func (w *world) rawClient(token string) *github.Client {
 func (w *world) store(token string, opts ...func(*store.Options)) *store.Store {
 	w.t.Helper()
 	o := store.Options{Owner: repoOwner, Repo: repoName, HTTPClient: &http.Client{Transport: w.transport(token)},
-		BaseURL: "http://localgh.test/", Clock: w.clock, Concurrency: 1}
+		BaseURL: "http://localgh.test/", Clock: w.clock, Concurrency: 1, ReadLag: w.lag}
 	for _, f := range opts {
 		f(&o)
 	}

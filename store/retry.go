@@ -32,6 +32,7 @@ func ambiguous(ctx context.Context, err error) bool {
 func (s *storeImpl) createIssue(ctx context.Context, id, title, body string, labels []string) (*ghIssue, error) {
 	var lastErr error
 	for try := 0; try < writeTries; try++ {
+		sentAt := s.clock.Now()
 		iss, err := s.gh.createIssue(ctx, title, body, labels)
 		if err == nil {
 			s.learnLogin(iss.login)
@@ -41,6 +42,13 @@ func (s *storeImpl) createIssue(ctx context.Context, id, title, body string, lab
 			return nil, s.apiErr(err, fmt.Sprintf("ghstore: creating the issue of %q", id))
 		}
 		lastErr = err
+		// lag.go: an issue made by the lost POST can be missing from listings for the lag
+		// bound; looking sooner would send it again and make a duplicate.
+		if s.recent.lag > 0 {
+			if err := s.sleepUntil(ctx, sentAt.Add(s.recent.lag)); err != nil {
+				return nil, fmt.Errorf("ghstore: creating the issue of %q: the answer was lost (%v), and waiting to check for it failed: %w", id, lastErr, err)
+			}
+		}
 		found, ferr := s.findOwnIssue(ctx, id, body)
 		if ferr != nil {
 			return nil, fmt.Errorf("ghstore: creating the issue of %q: the answer was lost (%v), and checking for it failed: %w", id, err, ferr)
@@ -98,6 +106,12 @@ func (s *storeImpl) createComment(ctx context.Context, issue int, body string) (
 		}
 		lastErr = err
 		cs, lerr := s.listComments(ctx, issue)
+		if lerr != nil && s.recent.lag > 0 && errors.Is(lerr, ErrRepoNotFound) {
+			// lag.go: a young issue's comments can 404 for the lag bound; ask once it has passed.
+			if serr := s.clock.Sleep(ctx, s.recent.lag); serr == nil {
+				cs, lerr = s.listComments(ctx, issue)
+			}
+		}
 		if lerr != nil {
 			return nil, fmt.Errorf("ghstore: commenting on issue #%d: the answer was lost (%v), and checking for it failed, so %w: %w", issue, err, errMaybeWritten, lerr)
 		}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"net/http"
 	"time"
 )
 
@@ -267,7 +266,7 @@ func (s *storeImpl) readLogHolding(ctx context.Context, n, count int, want int64
 	wait := lagWait
 	for try := 0; ; try++ {
 		t, err := s.readLog(ctx, n, count)
-		lagging := s.recent.lag > 0 && statusOf(err) == http.StatusNotFound // a young issue's comments
+		lagging := s.recent.lag > 0 && errors.Is(err, ErrRepoNotFound) // a young issue's comments
 		if (err != nil && !lagging) || (err == nil && t.holds(want)) {
 			return t, err
 		}
