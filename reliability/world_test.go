@@ -85,7 +85,7 @@ func newWorldWith(t testing.TB, start time.Time, lag time.Duration) *world {
 		Now:       fc.Now,
 		Sleep:     fc.Sleep,
 		RateLimit: -1, WritesPerMinute: -1, WritesPerHour: -1,
-		Realism:   localgh.Realism{Lag: lag},
+		Realism: localgh.Realism{Lag: lag},
 	})
 	if err != nil {
 		t.Fatal(err)
