@@ -124,12 +124,7 @@ type connector struct {
 	// statement cache).
 	parses     atomic.Int64
 	statements *statementCache
-	// lastScan holds the figures of the last complete scan of objects, for EXPLAIN.
-	lastScan atomic.Pointer[scanFigures]
 }
-
-// scanFigures are M (live objects) and P (open ones) as the last scan saw them.
-type scanFigures struct{ objects, open int }
 
 // tokenVars are the environment variables a token is taken from, in order.
 var tokenVars = []string{"GITHUB_TOKEN", "GH_TOKEN"}

@@ -86,15 +86,15 @@ func (c *connector) queryPlan(ctx context.Context, plan *query.Plan) (driver.Row
 }
 
 // objects yields the objects an access names: point lookups in one concurrent GetMany, or a
-// scan that pages through the store as it is pulled. A scan that runs to its end records M and
-// P for EXPLAIN.
+// scan that pages through the store as it is pulled. A scan that runs to its end leaves M and P
+// in the store (Store.LastScan) for EXPLAIN.
 //
 // Point lookups of more ids than a scan would cost requests become a scan, when a scan has
 // measured the store (DESIGN.md §6); the plan's WHERE still holds the id predicate, so Select
 // and Match keep exactly the objects named. Before any scan the store's size is unknown and
 // point lookups are kept: guessing "small" could scan a large store.
 func (r *run) objects(ctx context.Context, acc query.Access) iter.Seq2[*store.Object, error] {
-	if f := r.c.lastScan.Load(); f != nil && acc.ScanCheaper(f.objects, f.open) {
+	if f, ok := r.st.LastScan(); ok && acc.ScanCheaper(f.Objects, f.Open) {
 		acc = query.Access{Scan: true}
 	}
 	return func(yield func(*store.Object, error) bool) {
@@ -111,21 +111,15 @@ func (r *run) objects(ctx context.Context, acc query.Access) iter.Seq2[*store.Ob
 				}
 			}
 		case acc.Scan:
-			var f scanFigures
 			for o, err := range r.st.List(ctx, store.ListOptions{}) {
 				if err != nil {
 					yield(nil, err)
 					return
 				}
-				f.objects++
-				if o.Pending > 0 {
-					f.open++
-				}
 				if !yield(o, nil) {
 					return
 				}
 			}
-			r.c.lastScan.Store(&f)
 		}
 	}
 }

@@ -22,8 +22,8 @@ func (c *connector) rowsOf(ctx context.Context, plan *query.Plan) (driver.Rows, 
 // apply mode, and the Connector's write pacing.
 func (c *connector) estimate() query.Estimate {
 	e := query.Estimate{Async: c.cfg.Apply == "async", Pacing: pacingOf(c.cfg), ReadLag: c.cfg.ReadLag}
-	if f := c.lastScan.Load(); f != nil {
-		e.Scanned, e.Objects, e.Open = true, f.objects, f.open
+	if f, ok := c.store.LastScan(); ok {
+		e.Scanned, e.Objects, e.Open = true, f.Objects, f.Open
 	}
 	return e
 }

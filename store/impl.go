@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"sync/atomic"
 
 	"github.com/ghstore/ghstore/internal/clock"
 )
@@ -24,6 +25,7 @@ type storeImpl struct {
 	jitter      func() float64
 	recent      *recentWrites // what this Store wrote within Options.ReadLag (lag.go)
 	scrub       func(string) string
+	lastScan    atomic.Pointer[ScanFigures] // the last complete scan's figures (list.go)
 }
 
 func newImpl(opts Options) (*storeImpl, error) {

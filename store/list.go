@@ -32,6 +32,7 @@ func (s *storeImpl) list(ctx context.Context, opts ListOptions) iter.Seq2[*Objec
 		// the listing holds no more than a page however many objects it yields.
 		first := map[string]weak.Pointer[Object]{}
 		count := 0
+		var seen ScanFigures
 		need := func() int {
 			if opts.Limit > 0 {
 				return max(1, opts.Limit-count)
@@ -68,6 +69,9 @@ func (s *storeImpl) list(ctx context.Context, opts ListOptions) iter.Seq2[*Objec
 					obj = rs.obj
 				}
 				first[key] = weak.Make(obj)
+				if obj != nil {
+					seen.count(obj)
+				}
 				if !yield(obj, err) {
 					return false, stopListing{}
 				}
@@ -80,8 +84,24 @@ func (s *storeImpl) list(ctx context.Context, opts ListOptions) iter.Seq2[*Objec
 			}
 			return true, nil
 		})
-		if err != nil && !errors.As(err, new(stopListing)) {
+		switch {
+		case err == nil && opts == (ListOptions{}):
+			s.lastScan.Store(&seen) // a whole scan: the store's size as EXPLAIN costs it
+		case err != nil && !errors.As(err, new(stopListing)):
 			yield(nil, err)
 		}
+	}
+}
+
+// ScanFigures are what the last complete scan (List with no options) saw: M live objects, P of
+// them with pending updates (each a comment listing in the next scan).
+type ScanFigures struct {
+	Objects, Open int
+}
+
+func (f *ScanFigures) count(o *Object) {
+	f.Objects++
+	if o.Pending > 0 {
+		f.Open++
 	}
 }

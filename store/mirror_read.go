@@ -42,6 +42,7 @@ func (s *storeImpl) listMirrored(ctx context.Context, opts ListOptions, skip boo
 			return
 		}
 		count := 0
+		var seen ScanFigures
 		for _, e := range s.mirror.objects(opts.Since) {
 			if e.err != nil {
 				if !yield(nil, e.err) {
@@ -51,6 +52,7 @@ func (s *storeImpl) listMirrored(ctx context.Context, opts ListOptions, skip boo
 			}
 			o := cloneObject(e.obj)
 			o.duplicates = s.mirror.duplicatesOf(e)
+			seen.count(o)
 			if !yield(o, nil) {
 				return
 			}
@@ -58,6 +60,9 @@ func (s *storeImpl) listMirrored(ctx context.Context, opts ListOptions, skip boo
 			if opts.Limit > 0 && count >= opts.Limit {
 				return
 			}
+		}
+		if opts == (ListOptions{}) {
+			s.lastScan.Store(&seen)
 		}
 	}
 }

@@ -279,6 +279,15 @@ func (s *Store) CheckRepository(ctx context.Context) error {
 	return s.impl.checkRepository(ctx)
 }
 
+// LastScan returns what the last complete scan of this Store (List with no options) saw, and
+// false before any: the store's size, as EXPLAIN costs a plan.
+func (s *Store) LastScan() (ScanFigures, bool) {
+	if f := s.impl.lastScan.Load(); f != nil {
+		return *f, true
+	}
+	return ScanFigures{}, false
+}
+
 // Login returns the token's login (GET /user once; see DESIGN.md §3 for the Actions fallback).
 func (s *Store) Login(ctx context.Context) (string, error) {
 	login, err := s.impl.tokenLogin(ctx)
