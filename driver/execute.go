@@ -26,6 +26,7 @@ func objectRecord(o *store.Object) *query.Record {
 		Pending:   int64(o.Pending),
 		CreatedAt: o.CreatedAt,
 		UpdatedAt: o.UpdatedAt,
+		Source:    o,
 	}
 }
 
@@ -292,17 +293,11 @@ func (r *run) upsert(ctx context.Context, plan *query.Plan) (driver.Result, erro
 // them before anything is written, so a write cannot move the scan's pages under it.
 func (r *run) matching(ctx context.Context, plan *query.Plan) ([]*store.Object, error) {
 	var out []*store.Object
-	for o, err := range r.objects(ctx, plan.Access()) {
+	for rec, err := range plan.Filter(r.objectRecords(ctx, plan.Access())) {
 		if err != nil {
 			return nil, err
 		}
-		ok, err := plan.Match(objectRecord(o))
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			out = append(out, o)
-		}
+		out = append(out, rec.Source.(*store.Object))
 	}
 	return out, nil
 }

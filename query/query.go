@@ -157,6 +157,10 @@ type Record struct {
 	Applied   bool // folded into the object's data (false: untrusted or superseded)
 	Processed bool
 	CommentID int64
+
+	// Source is what the caller made the record from, handed back untouched with the records
+	// Filter keeps; query never reads it.
+	Source any
 }
 
 // Select runs a SELECT over records: WHERE, GROUP BY and aggregates, ORDER BY, OFFSET/LIMIT,
@@ -165,6 +169,12 @@ type Record struct {
 // it pulls a record only when the next row is wanted and stops pulling once LIMIT is met.
 func (p *Plan) Select(records iter.Seq2[*Record, error]) iter.Seq2[[]any, error] {
 	return p.impl.runSelect(records)
+}
+
+// Filter yields the records that satisfy the WHERE clause (all when there is none), pulling
+// records only as it is pulled, and stops at the first error.
+func (p *Plan) Filter(records iter.Seq2[*Record, error]) iter.Seq2[*Record, error] {
+	return p.impl.filter(records, &env{args: p.impl.args})
 }
 
 // Match reports whether rec satisfies the WHERE clause (true when there is none).

@@ -24,19 +24,10 @@ func (p *plan) runSelect(records iter.Seq2[*Record, error]) iter.Seq2[[]any, err
 		}
 		if !sel.grouped && len(sel.order) == 0 {
 			skip, left := p.offset, p.limit
-			for rec, err := range records {
+			for _, err := range p.filter(records, e) {
 				if err != nil {
 					yield(nil, err)
 					return
-				}
-				e.setRecord(rec)
-				ok, err := p.matches(e)
-				if err != nil {
-					yield(nil, err)
-					return
-				}
-				if !ok {
-					continue
 				}
 				row, vals, err := project(e, sel)
 				if err != nil {
@@ -135,19 +126,12 @@ func (p *plan) collect(records iter.Seq2[*Record, error], e *env, dedupe *distin
 		return nil
 	}
 	if !sel.grouped {
-		for rec, err := range records {
+		for _, err := range p.filter(records, e) {
 			if err != nil {
 				return nil, err
 			}
-			e.setRecord(rec)
-			ok, err := p.matches(e)
-			if err != nil {
+			if err := emit(); err != nil {
 				return nil, err
-			}
-			if ok {
-				if err := emit(); err != nil {
-					return nil, err
-				}
 			}
 		}
 		return rows, nil
@@ -167,17 +151,9 @@ func (p *plan) collect(records iter.Seq2[*Record, error], e *env, dedupe *distin
 	var groups []*group
 	index := map[string]*group{}
 	var key []byte
-	for rec, err := range records {
+	for rec, err := range p.filter(records, e) {
 		if err != nil {
 			return nil, err
-		}
-		e.setRecord(rec)
-		ok, err := p.matches(e)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			continue
 		}
 		key = key[:0]
 		for _, g := range sel.groupBy {
@@ -255,6 +231,28 @@ func (d *distinctSet) dup(vals []value) bool {
 	}
 	d.seen[string(d.buf)] = true
 	return false
+}
+
+// filter is the one WHERE loop: it yields the records WHERE keeps, each set in e when it is
+// yielded, and the first error (of the records or of WHERE), after which it stops.
+func (p *plan) filter(records iter.Seq2[*Record, error], e *env) iter.Seq2[*Record, error] {
+	return func(yield func(*Record, error) bool) {
+		for rec, err := range records {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			e.setRecord(rec)
+			ok, err := p.matches(e)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if ok && !yield(rec, nil) {
+				return
+			}
+		}
+	}
 }
 
 // matches evaluates WHERE for the record in e.
