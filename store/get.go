@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/ghstore/ghstore/internal/idkey"
@@ -35,7 +37,7 @@ func (s *storeImpl) findIssues(ctx context.Context, id string) ([]*ghIssue, erro
 // this Store archived within the lag bound (a listing may still show their old labels).
 func (s *storeImpl) listIssuesOf(ctx context.Context, id string) ([]*ghIssue, error) {
 	var found []*ghIssue
-	err := s.listIssues(ctx, []string{labelObject, uidLabel(id)}, "all", timeZero(), func(page []*ghIssue) (bool, error) {
+	err := s.listIssues(ctx, []string{labelObject, uidLabel(id)}, "all", time.Time{}, func(page []*ghIssue) (bool, error) {
 		for _, iss := range page {
 			ok, err := s.isObjectIssue(ctx, iss)
 			if err != nil {
@@ -179,4 +181,41 @@ type issueSeen struct {
 
 func seenOf(iss *ghIssue) issueSeen {
 	return issueSeen{known: true, body: iss.body, comments: iss.comments}
+}
+
+// sortByNumber orders issues oldest first (GitHub numbers issues in creation order).
+func sortByNumber(issues []*ghIssue) {
+	sort.SliceStable(issues, func(i, j int) bool { return issues[i].number < issues[j].number })
+}
+
+// getMany reads ids concurrently (at most Options.Concurrency at once), leaving out ids with no
+// object and keeping the order of ids.
+func (s *storeImpl) getMany(ctx context.Context, ids []string) ([]*Object, error) {
+	for _, id := range ids {
+		if err := ValidateID(id); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]*Object, len(ids))
+	err := eachBounded(ctx, len(ids), s.concurrency, true, func(ctx context.Context, i int) error {
+		rs, err := s.get(ctx, ids[i], false)
+		switch {
+		case errors.Is(err, ErrNotFound):
+		case err != nil:
+			return err
+		default:
+			out[i] = rs.obj
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	found := out[:0]
+	for _, o := range out {
+		if o != nil {
+			found = append(found, o)
+		}
+	}
+	return found, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync/atomic"
+	"time"
 )
 
 // process materialises issue's pending updates: GET the issue, list its comments, fold, PATCH body +
@@ -61,7 +62,7 @@ func (s *storeImpl) processIssue(ctx context.Context, iss *ghIssue) (*Object, er
 // with the count of issues that were processed.
 func (s *storeImpl) processAll(ctx context.Context) (int, error) {
 	var open []*ghIssue
-	err := s.listIssues(ctx, []string{labelObject}, "open", timeZero(), func(page []*ghIssue) (bool, error) {
+	err := s.listIssues(ctx, []string{labelObject}, "open", time.Time{}, func(page []*ghIssue) (bool, error) {
 		for _, iss := range page {
 			ok, err := s.isObjectIssue(ctx, iss)
 			if err != nil {

@@ -60,38 +60,6 @@ func (s *storeImpl) upsert(ctx context.Context, id string, data []byte) (*Object
 	return nil, false, fmt.Errorf("%w: %q: created and deleted concurrently", ErrDuplicateKey, id)
 }
 
-// getMany reads ids concurrently (at most Options.Concurrency at once), leaving out ids with no
-// object and keeping the order of ids.
-func (s *storeImpl) getMany(ctx context.Context, ids []string) ([]*Object, error) {
-	for _, id := range ids {
-		if err := ValidateID(id); err != nil {
-			return nil, err
-		}
-	}
-	out := make([]*Object, len(ids))
-	err := eachBounded(ctx, len(ids), s.concurrency, true, func(ctx context.Context, i int) error {
-		rs, err := s.get(ctx, ids[i], false)
-		switch {
-		case errors.Is(err, ErrNotFound):
-		case err != nil:
-			return err
-		default:
-			out[i] = rs.obj
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	found := out[:0]
-	for _, o := range out {
-		if o != nil {
-			found = append(found, o)
-		}
-	}
-	return found, nil
-}
-
 // put writes the change from base to data without reading the object first, conditionally: when
 // another update landed since base was read, nothing is applied and the error wraps ErrConflict.
 func (s *storeImpl) put(ctx context.Context, base *Object, data []byte) (*Object, bool, error) {
