@@ -150,7 +150,7 @@ func (m *mirror) refresh(ctx context.Context) error {
 		c := &refreshCall{done: make(chan struct{})}
 		m.flight = c
 		m.flightMu.Unlock()
-		c.err = m.run(ctx)
+		c.err = m.walkToNow(ctx)
 		m.flightMu.Lock()
 		m.flight = nil
 		m.flightMu.Unlock()
@@ -159,8 +159,8 @@ func (m *mirror) refresh(ctx context.Context) error {
 	}
 }
 
-// ensure refreshes unless skip is set (a Store from Refreshed) and the mirror has been loaded.
-func (m *mirror) ensure(ctx context.Context, skip bool) error {
+// readyToRead refreshes unless skip is set (a Store from Refreshed) and the mirror has been loaded.
+func (m *mirror) readyToRead(ctx context.Context, skip bool) error {
 	if skip {
 		m.mu.RLock()
 		loaded := m.loaded
@@ -172,9 +172,9 @@ func (m *mirror) ensure(ctx context.Context, skip bool) error {
 	return m.refresh(ctx)
 }
 
-// run is one refresh: a walk, again when the walk may have skipped an issue, and once more at a
+// walkToNow is one refresh: a walk, again when the walk may have skipped an issue, and once more at a
 // since it moved.
-func (m *mirror) run(ctx context.Context) error {
+func (m *mirror) walkToNow(ctx context.Context) error {
 	if m.dir != "" && !m.diskTried {
 		m.diskTried = true
 		// The file names the login trust was decided with: learn it first (GET /user, once per

@@ -26,7 +26,7 @@ import (
 // that is of another format, or that cannot be read at all is ignored (the mirror then loads
 // from GitHub, as without a file), never an error of the read that loads it.
 //
-// mirror.run loads the file before its first walk (when Options.MirrorDir names a directory) and
+// mirror.walkToNow loads the file before its first walk (when Options.MirrorDir names a directory) and
 // saves it after each refresh that changed something.
 
 // mirrorFileFormat names the file's layout; another value is ignored.

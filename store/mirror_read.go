@@ -14,7 +14,7 @@ func (s *storeImpl) getManyMirrored(ctx context.Context, ids []string, skip bool
 			return nil, err
 		}
 	}
-	if err := s.mirror.ensure(ctx, skip); err != nil {
+	if err := s.mirror.readyToRead(ctx, skip); err != nil {
 		return nil, err
 	}
 	out := make([]*Object, 0, len(ids))
@@ -37,7 +37,7 @@ func (s *storeImpl) getManyMirrored(ctx context.Context, ids []string, skip bool
 // Limit counting the objects yielded.
 func (s *storeImpl) listMirrored(ctx context.Context, opts ListOptions, skip bool) iter.Seq2[*Object, error] {
 	return func(yield func(*Object, error) bool) {
-		if err := s.mirror.ensure(ctx, skip); err != nil {
+		if err := s.mirror.readyToRead(ctx, skip); err != nil {
 			yield(nil, err)
 			return
 		}

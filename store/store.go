@@ -142,7 +142,7 @@ func (s *Store) Get(ctx context.Context, id string) (*Object, error) {
 		if err := ValidateID(id); err != nil {
 			return nil, err
 		}
-		if err := m.ensure(ctx, s.refreshed); err != nil {
+		if err := m.readyToRead(ctx, s.refreshed); err != nil {
 			return nil, err
 		}
 		return m.lookup(id)
