@@ -3,12 +3,10 @@ package main
 import (
 	"database/sql"
 	"fmt"
-	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/ghstore/ghstore/driver"
-	"github.com/ghstore/ghstore/internal/localgh"
 )
 
 // explainPacing is the pacing TestExplainMatchesWhatStatementsCost runs under: spacing after a
@@ -55,21 +53,9 @@ func explainRow(t *testing.T, db *sql.DB, stmt string) explained {
 // holds EXPLAIN's figures against the server's request log, within the bounds above.
 func TestExplainMatchesWhatStatementsCost(t *testing.T) {
 	t.Parallel()
-	srv, err := localgh.Open(localgh.Options{RateLimit: -1, WritesPerMinute: -1, WritesPerHour: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	if err := srv.AddUser("acme", "tok-acme"); err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.CreateRepo("acme", "costs", false); err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
+	srv, base := servedRepo(t, "costs")
 	open := func(extra string) *sql.DB {
-		cfg, err := driver.ParseDSN(fmt.Sprintf("acme/costs?token=tok-acme&base_url=%s&%s%s", hs.URL, explainPacing, extra))
+		cfg, err := driver.ParseDSN(fmt.Sprintf("acme/costs?token=tok-acme&base_url=%s&%s%s", base, explainPacing, extra))
 		if err != nil {
 			t.Fatal(err)
 		}

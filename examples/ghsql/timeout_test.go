@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,20 +20,8 @@ import (
 // server answer again.
 func hungServer(t *testing.T) (dsn string, hang func() <-chan struct{}, answer func()) {
 	t.Helper()
-	srv, err := localgh.Open(localgh.Options{RateLimit: -1, WritesPerMinute: -1, WritesPerHour: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	if err := srv.AddUser("acme", "tok-acme"); err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.CreateRepo("acme", "data", false); err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
-	dsn = "acme/data?base_url=" + hs.URL + "/&token=tok-acme&max_retries=0&writes_per_minute=0&writes_per_hour=0&write_interval=0&read_lag=0"
+	srv, base := servedRepo(t, "data")
+	dsn = unpacedDSN(base)
 	if code, _, stderr := runGhsql(t, context.Background(), nil, "-dsn", dsn, "-e", `INSERT INTO objects (id, n) VALUES ('a', 1)`); code != 0 {
 		t.Fatalf("seeding: exit %d: %s", code, stderr)
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"net/http/httptest"
 	"os"
 	"strings"
 	"sync"
@@ -18,19 +17,7 @@ import (
 // returns the DSN and a channel closed when that creation arrives.
 func faultyServer(t *testing.T, n int, fault localgh.Fault) (dsn string, arrived <-chan struct{}) {
 	t.Helper()
-	srv, err := localgh.Open(localgh.Options{RateLimit: -1, WritesPerMinute: -1, WritesPerHour: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	if err := srv.AddUser("acme", "tok-acme"); err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.CreateRepo("acme", "data", false); err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
+	srv, base := servedRepo(t, "data")
 	ch := make(chan struct{})
 	var mu sync.Mutex
 	creates := 0
@@ -47,7 +34,7 @@ func faultyServer(t *testing.T, n int, fault localgh.Fault) (dsn string, arrived
 		close(ch)
 		return fault
 	})
-	return "acme/data?base_url=" + hs.URL + "/&token=tok-acme&max_retries=0&writes_per_minute=0&writes_per_hour=0&write_interval=0&read_lag=0", ch
+	return unpacedDSN(base), ch
 }
 
 const fiveRows = `INSERT INTO objects (id, n) VALUES ('a', 1), ('b', 2), ('c', 3), ('d', 4), ('e', 5)`
