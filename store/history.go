@@ -11,13 +11,18 @@ import (
 // false and never processed; a trusted update is applied unless superseded (§3a), and processed
 // per fold's rule (everything on a closed issue; the prefix the body witnesses on an open one; the
 // +1 rollup on a legacy one). Non-JSON comments are not rows. It reads the whole log (that is
-// what it is for): 1 + ceil(C/100) requests.
+// what it is for): 1 + ceil(C/100) requests, the lookup left out when the mirror knows the issue.
 func (s *storeImpl) history(ctx context.Context, id string) ([]Entry, error) {
 	rs, err := s.get(ctx, id, false)
 	if err != nil {
 		return nil, err
 	}
-	cs, err := s.listComments(ctx, rs.obj.Issue)
+	return s.historyOf(ctx, rs.obj.ID, rs.obj.Issue, rs.issue.body, rs.issue.state == "open")
+}
+
+// historyOf is history of the object id whose issue (number, body, open) is known.
+func (s *storeImpl) historyOf(ctx context.Context, id string, number int, body string, open bool) ([]Entry, error) {
+	cs, err := s.listComments(ctx, number)
 	if err != nil {
 		return nil, err
 	}
@@ -25,7 +30,7 @@ func (s *storeImpl) history(ctx context.Context, id string) ([]Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := foldWhole(rs.obj.Issue, rs.issue.body, rs.issue.state == "open", es)
+	f, err := foldWhole(number, body, open, es)
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +47,7 @@ func (s *storeImpl) history(ctx context.Context, id string) ([]Entry, error) {
 			continue
 		}
 		row := Entry{
-			ID:        rs.obj.ID,
+			ID:        id,
 			Seq:       len(out) + 1,
 			Kind:      e.parsed.kind,
 			Data:      e.parsed.data.compact(),

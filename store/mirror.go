@@ -423,20 +423,30 @@ func (m *mirror) observe(iss *ghIssue, obj *Object, exact bool) {
 	m.applyLocked(e)
 }
 
-// lookup returns object id as mirrored.
-func (m *mirror) lookup(id string) (*Object, error) {
+// entryOf returns the mirrored issue of object id (the oldest live one): ErrNotFound when there
+// is none, the object's error when it cannot be read.
+func (m *mirror) entryOf(id string) (mirrored, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	nums := m.byID[idkey.Of(id)]
 	if len(nums) == 0 {
-		return nil, notFound(id)
+		return mirrored{}, notFound(id)
 	}
 	e := m.issues[nums[0]]
 	if e.err != nil {
-		return nil, e.err
+		return mirrored{}, e.err
+	}
+	return *e, nil
+}
+
+// lookup returns object id as mirrored.
+func (m *mirror) lookup(id string) (*Object, error) {
+	e, err := m.entryOf(id)
+	if err != nil {
+		return nil, err
 	}
 	o := cloneObject(e.obj)
-	o.duplicates = append([]int(nil), nums[1:]...)
+	o.duplicates = m.duplicatesOf(&e)
 	return o, nil
 }
 

@@ -250,8 +250,25 @@ func (s *Store) Refreshed(ctx context.Context) (*Store, error) {
 }
 
 // History returns the object's log, the initial state first.
+//
+// With Options.Mirror the object's issue is the mirror's (after its refresh, or none in a view
+// from Refreshed), so only the log is listed.
 func (s *Store) History(ctx context.Context, id string) ([]Entry, error) {
-	return s.impl.history(ctx, id)
+	m := s.impl.mirror
+	if m == nil {
+		return s.impl.history(ctx, id)
+	}
+	if err := ValidateID(id); err != nil {
+		return nil, err
+	}
+	if err := m.readyToRead(ctx, s.refreshed); err != nil {
+		return nil, err
+	}
+	e, err := m.entryOf(id)
+	if err != nil {
+		return nil, err
+	}
+	return s.impl.historyOf(ctx, e.obj.ID, e.number, e.body, e.state == "open")
 }
 
 // Process materialises the pending updates of one issue: fold, PATCH body + close, +1 each newly
