@@ -6,7 +6,8 @@ import (
 	"math"
 )
 
-// create stores a new object in at most 4 requests, 3 of them content-creating:
+// create stores a new object in at most 4 requests, 3 of them content-creating, in 3 round trips
+// (the duplicate check beside the initial-state comment):
 //
 //  1. POST the issue (title, 2-space-indented body, labels gh-store, stored-object, UID:<id>);
 //  2. list the issues of id, to catch an existing object or a racing Create: when an older live
@@ -43,15 +44,21 @@ func (s *storeImpl) create(ctx context.Context, id string, data []byte) (*Object
 	madeAt := s.clock.Now()
 	s.recent.noteCreate(id, n)
 
+	env := envelope(compact, "append", n, s.stamps.next(), true)
 	if s.recent.lag <= 0 {
-		// Without lag the listing shows every older issue of the id now.
-		if err := s.checkNoOlder(ctx, id, n); err != nil {
+		// Without lag the listing shows every older issue of the id now. The check is a read,
+		// so it goes beside the initial-state comment (one round trip fewer): when it finds an
+		// older issue, ours is archived, initial state and all.
+		checked := make(chan error, 1)
+		go func() { checked <- s.checkNoOlder(ctx, id, n) }()
+		_, cerr := s.createComment(ctx, n, string(env))
+		if err := <-checked; err != nil {
 			return nil, err
 		}
-	}
-
-	env := envelope(compact, "append", n, s.stamps.next(), true)
-	if _, err := s.createComment(ctx, n, string(env)); err != nil {
+		if cerr != nil {
+			return nil, s.abandon(ctx, id, n, cerr)
+		}
+	} else if _, err := s.createComment(ctx, n, string(env)); err != nil {
 		return nil, s.abandon(ctx, id, n, err)
 	}
 	closed := "closed"
