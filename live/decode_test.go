@@ -94,17 +94,9 @@ func checkAnswer(method, path string, status int, body []byte) (map[string]int, 
 		}
 		return met, nil
 	case last == "reactions":
-		var rs []*github.Reaction
-		if list {
-			if err := decode(&rs); err != nil {
-				return met, err
-			}
-		} else {
-			var r github.Reaction
-			if err := decode(&r); err != nil {
-				return met, err
-			}
-			rs = append(rs, &r)
+		rs, err := oneOrMany[github.Reaction](body, list)
+		if err != nil {
+			return met, err
 		}
 		for _, r := range rs {
 			met[kindReaction]++
@@ -114,17 +106,9 @@ func checkAnswer(method, path string, status int, body []byte) (map[string]int, 
 		}
 		return met, nil
 	case last == "labels" || (len(segs) >= 5 && segs[3] == "labels"):
-		var ls []*github.Label
-		if list {
-			if err := decode(&ls); err != nil {
-				return met, err
-			}
-		} else {
-			var l github.Label
-			if err := decode(&l); err != nil {
-				return met, err
-			}
-			ls = append(ls, &l)
+		ls, err := oneOrMany[github.Label](body, list)
+		if err != nil {
+			return met, err
 		}
 		for _, l := range ls {
 			met[kindLabel]++
@@ -134,13 +118,9 @@ func checkAnswer(method, path string, status int, body []byte) (map[string]int, 
 		}
 		return met, nil
 	case last == "comments" || (len(segs) == 6 && segs[4] == "comments"):
-		var raws []json.RawMessage
-		if list {
-			if err := decode(&raws); err != nil {
-				return met, err
-			}
-		} else {
-			raws = []json.RawMessage{body}
+		raws, err := oneOrMany[json.RawMessage](body, list)
+		if err != nil {
+			return met, err
 		}
 		for _, raw := range raws {
 			var c github.IssueComment
@@ -157,13 +137,9 @@ func checkAnswer(method, path string, status int, body []byte) (map[string]int, 
 		}
 		return met, nil
 	case len(segs) >= 4 && segs[3] == "issues":
-		var raws []json.RawMessage
-		if list {
-			if err := decode(&raws); err != nil {
-				return met, err
-			}
-		} else {
-			raws = []json.RawMessage{body}
+		raws, err := oneOrMany[json.RawMessage](body, list)
+		if err != nil {
+			return met, err
 		}
 		for _, raw := range raws {
 			var is github.Issue
@@ -300,4 +276,17 @@ func TestCheckAnswerCatchesWrongAnswers(t *testing.T) {
 	if _, err := checkAnswer("GET", "/repos/o/r/issues/9", 404, []byte(`{"message":"Not Found","status":"410"}`)); err == nil {
 		t.Error("an error whose status disagrees with the answer's: accepted")
 	}
+}
+
+// oneOrMany decodes an answer that is a list of T (list) or one T.
+func oneOrMany[T any](body []byte, list bool) ([]T, error) {
+	if list {
+		var all []T
+		return all, json.Unmarshal(body, &all)
+	}
+	var one T
+	if err := json.Unmarshal(body, &one); err != nil {
+		return nil, err
+	}
+	return []T{one}, nil
 }
